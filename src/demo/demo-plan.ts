@@ -1,0 +1,34 @@
+import type { FarmPlan } from '../director/farm-plan.ts';
+import { REAL_DEFAULTS } from '../director/real-server.ts';
+import { DEFAULT_TIMEOUTS } from '../director/timeouts.ts';
+import { SERVICE_DEFAULTS } from '../director/virtual-service.ts';
+
+export const DEMO_ADDRESS = '127.0.0.1';
+export const DEMO_PORT = 8080;
+
+/** The demo farm: one TCP service on 127.0.0.1:8080, round robin over the built-in demo servers' ports. */
+export function demoPlan(realPorts: readonly number[], port = DEMO_PORT): FarmPlan {
+  return {
+    engine: 'proxy',
+    timeouts: DEFAULT_TIMEOUTS,
+    admin: {},
+    services: [
+      {
+        spec: {
+          name: 'demo',
+          protocol: 'tcp',
+          address: DEMO_ADDRESS,
+          port,
+          scheduler: 'rr',
+          flags: [],
+          expireQuiescentTemplate: false,
+          onePacket: false,
+          proxyProtocol: 'off',
+          connect: SERVICE_DEFAULTS.connect,
+        },
+        // Listed last-first so the scheduling list (newest first) reads demo-1, demo-2, demo-3.
+        reals: [...realPorts].reverse().map((p) => ({ ...REAL_DEFAULTS, address: DEMO_ADDRESS, port: p })),
+      },
+    ],
+  };
+}

@@ -1,0 +1,32 @@
+import { WebfarmError } from '../model/errors.ts';
+import type { Clock } from '../platform/clock.ts';
+import { Director } from './director.ts';
+import type { RealServerSpec } from './real-server.ts';
+import type { Timeouts } from './timeouts.ts';
+import type { ServiceSpec } from './virtual-service.ts';
+
+/** Everything needed to build a running director, whatever it came from (native config, demo, import). */
+export interface FarmPlan {
+  readonly engine: 'proxy';
+  readonly timeouts: Timeouts;
+  readonly admin: { readonly socket?: string };
+  readonly services: ReadonlyArray<{ readonly spec: ServiceSpec; readonly reals: readonly RealServerSpec[] }>;
+}
+
+/**
+ * Build a director from a plan, all or nothing: any invalid service or real server throws a WebfarmError
+ * naming it and no director is returned.
+ */
+export function buildDirector(plan: FarmPlan, clock: Clock): Director {
+  const d = new Director(clock, plan.timeouts);
+  for (const { spec, reals } of plan.services) {
+    try {
+      d.addService(spec, reals);
+    } catch (e) {
+      if (e instanceof WebfarmError)
+        throw new WebfarmError(e.code, `service ${spec.name ?? ''} ${e.message}`.trim());
+      throw e;
+    }
+  }
+  return d;
+}
