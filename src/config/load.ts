@@ -1,0 +1,119 @@
+import { readFile } from 'node:fs/promises';
+import { type Document, isMap, isSeq, LineCounter, parseDocument, type YAMLError } from 'yaml';
+import { type ConfigIssue, describeIssue, type PathIssue, sortIssues } from './issue.ts';
+import { locate } from './positions.ts';
+import { type Config, configSchema, realServerSchema, serviceSchema } from './schema.ts';
+import {
+  checkEngine,
+  checkServices,
+  type IndexedReal,
+  type IndexedService,
+  indexService,
+} from './semantic.ts';
+import { configErrorMap, toPathIssues } from './zod-issues.ts';
+
+/**
+ * Read and validate a native config file (docs/config.md). Every problem is collected — YAML syntax,
+ * schema, then the cross-field checks — each with the file, 1-based line and column, and a message that
+ * names the field. Never throws for bad input.
+ */
+export type LoadResult = { ok: true; config: Config } | { ok: false; issues: ConfigIssue[] };
+
+export async function loadConfig(file: string): Promise<LoadResult> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    return {
+      ok: false,
+      issues: [{ file, line: 0, col: 0, message: `cannot read ${file}: ${readError(e)}` }],
+    };
+  }
+  return parseConfig(text, file);
+}
+
+/** Validate config text; `file` only labels the issues. Pure. */
+export function parseConfig(text: string, file: string): LoadResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  const at = (issues: readonly PathIssue[]) => issues.map((i) => placed(file, doc, lineCounter, i));
+
+  if (doc.errors.length > 0) return fail(doc.errors.map((e) => syntaxIssue(file, e)));
+  const top = shapeProblem(doc);
+  if (top !== undefined) return fail(at([{ path: [], message: top }]));
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    return fail(at([{ path: [], message: `cannot read the document: ${(e as Error).message}` }]));
+  }
+
+  const parsed = configSchema.safeParse(data, { reportInput: true, error: configErrorMap });
+  const issues = parsed.success ? [] : toPathIssues(parsed.error.issues);
+  const services = parsed.success ? parsed.data.services.map(indexService) : servicesThatParse(data);
+  issues.push(...checkServices(services), ...checkEngine((data as { engine?: unknown }).engine));
+  if (issues.length > 0 || !parsed.success) return fail(at(issues));
+  return { ok: true, config: parsed.data };
+}
+
+function fail(issues: readonly ConfigIssue[]): LoadResult {
+  return { ok: false, issues: sortIssues(issues) };
+}
+
+function placed(file: string, doc: Document, lc: LineCounter, issue: PathIssue): ConfigIssue {
+  const { line, col } = locate(doc, lc, issue.path, { atKey: issue.atKey === true });
+  return { file, line, col, message: describeIssue(issue) };
+}
+
+/** The top level must be a mapping; say what it is otherwise. */
+function shapeProblem(doc: Document): string | undefined {
+  const c = doc.contents;
+  if (c === null || (c as { value?: unknown }).value === null) {
+    return 'the file is empty; expected a mapping with a "services" list (see docs/config.md)';
+  }
+  if (isMap(c)) return undefined;
+  const got = isSeq(c) ? 'a list' : 'a single value';
+  return `expected a mapping (engine, timeouts, admin, services) at the top level, got ${got}`;
+}
+
+/**
+ * When the file fails the schema, the cross-field checks still run on what passes alone: each service
+ * whose own fields are valid, with those of its real servers that are valid.
+ */
+function servicesThatParse(data: unknown): IndexedService[] {
+  const list = (data as { services?: unknown } | null)?.services;
+  if (!Array.isArray(list)) return [];
+  const out: IndexedService[] = [];
+  list.forEach((raw: unknown, index) => {
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return;
+    const rawReals = (raw as { real_servers?: unknown }).real_servers;
+    const svc = serviceSchema.strip().safeParse({ ...raw, real_servers: [] });
+    if (!svc.success) return;
+    const reals: IndexedReal[] = [];
+    if (Array.isArray(rawReals)) {
+      rawReals.forEach((r: unknown, i) => {
+        const parsed = realServerSchema.safeParse(r);
+        if (parsed.success) reals.push({ index: i, real: parsed.data });
+      });
+    }
+    out.push({ index, service: svc.data, reals });
+  });
+  return out;
+}
+
+/** yaml's message without its "at line L, column C:" tail and code frame. */
+function syntaxIssue(file: string, e: YAMLError): ConfigIssue {
+  const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
+  const first =
+    e.code === 'MULTIPLE_DOCS'
+      ? 'the file holds more than one YAML document ("---"); use one'
+      : (e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+  return { file, line: pos.line, col: pos.col, message: `YAML syntax: ${first}` };
+}
+
+/** `ENOENT: no such file or directory` without Node's ", open 'path'" suffix. */
+function readError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const msg = String(err.message ?? e).replace(/, \w+ '.*'$/, '');
+  return err.code && !msg.startsWith(err.code) ? `${err.code}: ${msg}` : msg;
+}

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { REAL_DEFAULTS } from '../director/real-server.ts';
+import { DEFAULT_TIMEOUTS } from '../director/timeouts.ts';
+import { SERVICE_DEFAULTS } from '../director/virtual-service.ts';
+import { isIP } from 'node:net';
+import { parseEndpoint } from '../model/endpoint.ts';
+import { describeValue } from './zod-issues.ts';
+import { durationMs, intIn, ipAddress, port, text } from './fields.ts';
+
+/**
+ * The native config file (docs/config.md). Keys are snake_case; every mapping is strict (an unknown key is
+ * an error naming it). Defaults come from the director's SERVICE_DEFAULTS / REAL_DEFAULTS /
+ * DEFAULT_TIMEOUTS. Durations come out as milliseconds, addresses in canonical form. Checks that span
+ * several fields (duplicates, scheduler flags, thresholds, netmask family) are in semantic.ts.
+ */
+
+export const ENGINES = ['proxy', 'nft'] as const;
+export const PROTOCOLS = ['tcp', 'udp'] as const;
+export const PROXY_PROTOCOLS = ['off', 'v1', 'v2'] as const;
+/** Forwarding methods an operator may ask for; which ones an engine supports is the engine's check. */
+export const FORWARD_METHODS = ['masq', 'route', 'tunnel'] as const;
+
+/** ipvsadm -x/-y take 0..INT_MAX. */
+const THRESHOLD_MAX = 2_147_483_647;
+const timeoutsSchema = z
+  .strictObject({
+    tcp: durationMs(1).default(DEFAULT_TIMEOUTS.tcpMs),
+    tcpfin: durationMs(1).default(DEFAULT_TIMEOUTS.tcpFinMs),
+    udp: durationMs(1).default(DEFAULT_TIMEOUTS.udpMs),
+  })
+  .prefault({});
+
+const adminSchema = z.strictObject({ socket: text().optional() }).prefault({});
+
+/** `true` = persistent with the default timeout; `false` or absent = not persistent. */
+const persistenceSchema = z.preprocess(
+  (v) => (v === true ? {} : v === false ? undefined : v),
+  z
+    .strictObject(
+      {
+        timeout: durationMs(1000).default(SERVICE_DEFAULTS.persistenceTimeoutMs),
+        /** Dotted IPv4 mask or a prefix length; checked against the address family in semantic.ts. */
+        netmask: z.union([z.string(), z.number()]).transform(String).optional(),
+      },
+      { error: expectedMapping('true, false or a mapping {timeout, netmask}') },
+    )
+    .optional(),
+);
+
+const connectSchema = z
+  .strictObject({
+    timeout: durationMs(1).default(SERVICE_DEFAULTS.connect.timeoutMs),
+    retries: intIn(0, 100).default(SERVICE_DEFAULTS.connect.retries),
+    redispatch: z.boolean().default(SERVICE_DEFAULTS.connect.redispatch),
+  })
+  .prefault({});
+
+const realObjectSchema = z.strictObject(
+  {
+    address: ipAddress(),
+    /** Absent: the virtual service's port (as ipvsadm -r without a port). */
+    port: port().optional(),
+    weight: intIn(0, 65535).default(REAL_DEFAULTS.weight),
+    upper_threshold: intIn(0, THRESHOLD_MAX).default(REAL_DEFAULTS.upperThreshold),
+    lower_threshold: intIn(0, THRESHOLD_MAX).default(REAL_DEFAULTS.lowerThreshold),
+    forward: z.enum(FORWARD_METHODS).default(REAL_DEFAULTS.forward),
+  },
+  { error: expectedMapping('a mapping {address, port, weight, ...} or "ADDRESS:PORT"') },
+);
+
+/** A list entry may be the shorthand string "ADDRESS", "ADDRESS:PORT" or "[IPV6]:PORT". */
+const realServerSchema = z.preprocess(expandRealShorthand, realObjectSchema);
+
+const serviceSchema = z.strictObject({
+  /** A label for status output and the admin API; unique when given. */
+  name: text().optional(),
+  protocol: z.enum(PROTOCOLS).default('tcp'),
+  address: ipAddress(),
+  port: port(),
+  /** Checked against SCHEDULER_NAMES in semantic.ts (for a better message). */
+  scheduler: z.string().default(SERVICE_DEFAULTS.scheduler),
+  scheduler_flags: z.array(z.string()).default([]),
+  persistence: persistenceSchema,
+  expire_quiescent_template: z.boolean().default(false),
+  one_packet: z.boolean().default(false),
+  /** YAML `false` is read as `off`. */
+  proxy_protocol: z.preprocess((v) => (v === false ? 'off' : v), z.enum(PROXY_PROTOCOLS)).default('off'),
+  connect: connectSchema,
+  real_servers: z.array(realServerSchema).default([]),
+});
+
+export const configSchema = z.strictObject({
+  engine: z.enum(ENGINES).default('proxy'),
+  timeouts: timeoutsSchema,
+  admin: adminSchema,
+  services: z.array(serviceSchema),
+});
+
+export { realServerSchema, serviceSchema };
+export type Config = z.output<typeof configSchema>;
+export type ServiceConfig = z.output<typeof serviceSchema>;
+export type RealServerConfig = ServiceConfig['real_servers'][number];
+
+function expandRealShorthand(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  if (isIP(v) !== 0) return { address: v };
+  const e = parseEndpoint(v);
+  return e.ok ? { address: e.value.address, port: e.value.port } : v;
+}
+
+/** Schema-level message for a value that should have been a mapping (other issues keep their own). */
+function expectedMapping(what: string) {
+  return (iss: { code?: string; input?: unknown }) =>
+    iss.code === 'invalid_type' && iss.input !== undefined
+      ? `expected ${what}, got ${describeValue(iss.input)}`
+      : undefined;
+}

@@ -1,0 +1,139 @@
+import { parseNetmask } from '../director/netmask.ts';
+import { addressFamily, formatEndpoint } from '../model/endpoint.ts';
+import { SCHEDULER_FLAGS, SCHEDULER_NAMES } from '../scheduler/scheduler.ts';
+import type { PathIssue } from './issue.ts';
+import type { RealServerConfig, ServiceConfig } from './schema.ts';
+import { unknownName } from './suggest.ts';
+
+/**
+ * Checks the schema cannot express. They run over the parts that passed the schema on their own, so a
+ * file with a bad weight still gets its duplicate or scheduler problems reported: `index` is each part's
+ * position in the file, so a message names the right entry even when its neighbours failed.
+ */
+export interface IndexedReal {
+  readonly index: number;
+  readonly real: RealServerConfig;
+}
+
+export interface IndexedService {
+  readonly index: number;
+  /** Its `real_servers` are ignored; `reals` holds the ones that passed. */
+  readonly service: ServiceConfig;
+  readonly reals: readonly IndexedReal[];
+}
+
+/** A fully valid service, every real server included. */
+export function indexService(service: ServiceConfig, index: number): IndexedService {
+  return { index, service, reals: service.real_servers.map((real, i) => ({ index: i, real })) };
+}
+
+export function checkServices(services: readonly IndexedService[]): PathIssue[] {
+  return [...checkDuplicateServices(services), ...services.flatMap(checkService)];
+}
+
+/** Engines the schema knows but this build cannot run yet. */
+export function checkEngine(engine: unknown): PathIssue[] {
+  if (engine !== 'nft') return [];
+  return [{ path: ['engine'], message: `engine "${engine}" is not available in this build (use proxy)` }];
+}
+
+export function checkService({ index, service: s, reals }: IndexedService): PathIssue[] {
+  const at = (...rest: Array<string | number>) => ['services', index, ...rest];
+  const issues: PathIssue[] = [];
+  const add = (path: Array<string | number>, message: string) => issues.push({ path, message });
+
+  if (s.port === 0 && !s.persistence) {
+    add(at('port'), 'port 0 (every port) is only allowed on a persistent service; add persistence');
+  }
+  if (s.one_packet && s.protocol !== 'udp') add(at('one_packet'), 'is only valid with protocol udp');
+  if (!(SCHEDULER_NAMES as readonly string[]).includes(s.scheduler)) {
+    add(at('scheduler'), unknownName('scheduler', s.scheduler, SCHEDULER_NAMES));
+  } else {
+    s.scheduler_flags.forEach((flag, i) => {
+      const problem = flagProblem(s.scheduler, flag);
+      if (problem) add(at('scheduler_flags', i), problem);
+    });
+  }
+  const netmask = s.persistence?.netmask;
+  if (netmask !== undefined) {
+    const family = addressFamily(s.address);
+    const m = parseNetmask(netmask, family);
+    if (!m.ok) add(at('persistence', 'netmask'), `${m.error} (IPv${family} service)`);
+  }
+  issues.push(...checkDuplicateReals(s.port, reals, at('real_servers')));
+  for (const r of reals) issues.push(...checkThresholds(r.real, at('real_servers', r.index)));
+  return issues;
+}
+
+/** Flags are per scheduler (ipvsadm -b): sh-* for sh, mh-* for mh, none for the others. */
+export function flagProblem(scheduler: string, flag: string): string | undefined {
+  if (!(SCHEDULER_FLAGS as readonly string[]).includes(flag))
+    return unknownName('flag', flag, SCHEDULER_FLAGS);
+  const accepted = SCHEDULER_FLAGS.filter((f) => f.startsWith(`${scheduler}-`));
+  if (accepted.some((f) => f === flag)) return undefined;
+  const takes =
+    accepted.length === 0 ? `${scheduler} takes no flags` : `${scheduler} takes ${accepted.join(', ')}`;
+  return `flag "${flag}" is not valid for scheduler ${scheduler} (${takes})`;
+}
+
+function checkDuplicateServices(services: readonly IndexedService[]): PathIssue[] {
+  const issues: PathIssue[] = [];
+  const byKey = new Map<string, number>();
+  const byName = new Map<string, number>();
+  for (const { index, service: s } of services) {
+    const key = `${s.protocol} ${formatEndpoint(s.address, s.port)}`;
+    const first = byKey.get(key);
+    if (first === undefined) byKey.set(key, index);
+    else
+      issues.push({
+        path: ['services', index],
+        message: `duplicate virtual service ${key} (also services[${first}])`,
+      });
+    if (s.name === undefined) continue;
+    const named = byName.get(s.name);
+    if (named === undefined) byName.set(s.name, index);
+    else
+      issues.push({
+        path: ['services', index, 'name'],
+        message: `duplicate name "${s.name}" (also services[${named}])`,
+      });
+  }
+  return issues;
+}
+
+/** Two entries for the same address:port (the real port defaults to the service's). */
+function checkDuplicateReals(
+  servicePort: number,
+  reals: readonly IndexedReal[],
+  at: Array<string | number>,
+): PathIssue[] {
+  const issues: PathIssue[] = [];
+  const seen = new Map<string, number>();
+  for (const { index, real } of reals) {
+    const id = formatEndpoint(real.address, real.port ?? servicePort);
+    const first = seen.get(id);
+    if (first === undefined) seen.set(id, index);
+    else
+      issues.push({
+        path: [...at, index],
+        message: `duplicate real server ${id} (also real_servers[${first}])`,
+      });
+  }
+  return issues;
+}
+
+/** ipvsadm -x/-y: the lower threshold needs an upper one and must not exceed it. */
+function checkThresholds(r: RealServerConfig, at: Array<string | number>): PathIssue[] {
+  const lower = r.lower_threshold;
+  const upper = r.upper_threshold;
+  if (lower === 0) return [];
+  if (upper === 0) {
+    return [{ path: [...at, 'lower_threshold'], message: `${lower} has no effect without upper_threshold` }];
+  }
+  if (lower > upper) {
+    return [
+      { path: [...at, 'lower_threshold'], message: `${lower} is greater than upper_threshold ${upper}` },
+    ];
+  }
+  return [];
+}

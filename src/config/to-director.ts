@@ -1,0 +1,85 @@
+import type { FarmPlan } from '../director/farm-plan.ts';
+import { parseNetmask } from '../director/netmask.ts';
+import type { RealServerSpec } from '../director/real-server.ts';
+import type { PersistenceSpec, ServiceSpec } from '../director/virtual-service.ts';
+import { addressFamily } from '../model/endpoint.ts';
+import { WebfarmError } from '../model/errors.ts';
+import {
+  SCHEDULER_FLAGS,
+  SCHEDULER_NAMES,
+  type SchedulerFlag,
+  type SchedulerName,
+} from '../scheduler/scheduler.ts';
+import type { Config, RealServerConfig, ServiceConfig } from './schema.ts';
+
+/**
+ * A validated Config (load.ts) → the director's plan: camelCase specs, durations in ms, real ports and
+ * persistence netmasks resolved. Pure. Input that load.ts would have rejected throws
+ * WF_ERR_CONFIG_INVALID rather than producing a half-valid plan.
+ */
+export function toDirector(config: Config): FarmPlan {
+  if (config.engine !== 'proxy') invalid(`engine "${config.engine}" is not available in this build`);
+  return {
+    engine: 'proxy',
+    timeouts: { tcpMs: config.timeouts.tcp, tcpFinMs: config.timeouts.tcpfin, udpMs: config.timeouts.udp },
+    admin: config.admin.socket === undefined ? {} : { socket: config.admin.socket },
+    services: config.services.map((s) => ({
+      spec: serviceSpec(s),
+      reals: s.real_servers.map((r) => realSpec(r, s.port)),
+    })),
+  };
+}
+
+export function serviceSpec(s: ServiceConfig): ServiceSpec {
+  const persistence = s.persistence && persistenceSpec(s.address, s.persistence);
+  return {
+    ...(s.name === undefined ? {} : { name: s.name }),
+    protocol: s.protocol,
+    address: s.address,
+    port: s.port,
+    scheduler: schedulerName(s.scheduler),
+    flags: s.scheduler_flags.map(schedulerFlag),
+    ...(persistence === undefined ? {} : { persistence }),
+    expireQuiescentTemplate: s.expire_quiescent_template,
+    onePacket: s.one_packet,
+    proxyProtocol: s.proxy_protocol,
+    connect: { timeoutMs: s.connect.timeout, retries: s.connect.retries, redispatch: s.connect.redispatch },
+  };
+}
+
+/** A real server without a port takes the service's (ipvsadm -r ADDRESS). */
+export function realSpec(r: RealServerConfig, servicePort: number): RealServerSpec {
+  return {
+    address: r.address,
+    port: r.port ?? servicePort,
+    weight: r.weight,
+    upperThreshold: r.upper_threshold,
+    lowerThreshold: r.lower_threshold,
+    forward: r.forward,
+  };
+}
+
+/** The netmask defaults to one client address: /32 for IPv4, /128 for IPv6 (ipvsadm -M). */
+function persistenceSpec(address: string, p: NonNullable<ServiceConfig['persistence']>): PersistenceSpec {
+  const family = addressFamily(address);
+  if (p.netmask === undefined) return { timeoutMs: p.timeout, prefix: family === 4 ? 32 : 128 };
+  const m = parseNetmask(p.netmask, family);
+  if (!m.ok) invalid(`persistence netmask: ${m.error}`);
+  return { timeoutMs: p.timeout, prefix: m.prefix };
+}
+
+function schedulerName(name: string): SchedulerName {
+  const known = SCHEDULER_NAMES.find((n) => n === name);
+  if (known === undefined) invalid(`unknown scheduler "${name}"`);
+  return known;
+}
+
+function schedulerFlag(flag: string): SchedulerFlag {
+  const known = SCHEDULER_FLAGS.find((f) => f === flag);
+  if (known === undefined) invalid(`unknown scheduler flag "${flag}"`);
+  return known;
+}
+
+function invalid(message: string): never {
+  throw new WebfarmError('WF_ERR_CONFIG_INVALID', message);
+}
