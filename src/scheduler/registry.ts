@@ -1,4 +1,12 @@
 import { WebfarmError } from '../model/errors.ts';
+import { dh } from './dh.ts';
+import { fo } from './fo.ts';
+import { lblc } from './lblc.ts';
+import { lblcr } from './lblcr.ts';
+import { lc } from './lc.ts';
+import { mh } from './mh.ts';
+import { nq } from './nq.ts';
+import { ovf } from './ovf.ts';
 import { rr } from './rr.ts';
 import {
   SCHEDULER_NAMES,
@@ -8,9 +16,15 @@ import {
   type SchedulerName,
   type SchedulerOptions,
 } from './scheduler.ts';
+import { sed } from './sed.ts';
+import { sh } from './sh.ts';
+import { wlc } from './wlc.ts';
+import { wrr } from './wrr.ts';
 
 /** Every scheduler, by the name operators type after `-s`. One line per algorithm. */
-const FACTORIES: ReadonlyMap<string, SchedulerFactory> = new Map<string, SchedulerFactory>([[rr.name, rr]]);
+const FACTORIES: ReadonlyMap<string, SchedulerFactory> = new Map<string, SchedulerFactory>(
+  [rr, wrr, lc, wlc, sed, nq, lblc, lblcr, dh, sh, mh, fo, ovf].map((f) => [f.name, f]),
+);
 
 export function isSchedulerName(name: string): name is SchedulerName {
   return (SCHEDULER_NAMES as readonly string[]).includes(name) && FACTORIES.has(name);

@@ -60,7 +60,10 @@ export interface Flow {
 
 export interface SchedulerOptions {
   readonly flags: ReadonlySet<SchedulerFlag>;
-  /** mh lookup-table size: a prime (default 65521, the kernel's CONFIG_IP_VS_MH_TAB_INDEX=12). */
+  /**
+   * mh lookup-table size: one of the kernel's primes 251..131071 (default 65521, the kernel's
+   * CONFIG_IP_VS_MH_TAB_INDEX=16; the kernel's own default, index 12, is 4093).
+   */
   readonly mhTableSize?: number;
 }
 
