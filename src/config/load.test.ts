@@ -172,6 +172,32 @@ test('load: every problem is reported with FILE:LINE:COL and the field', () => {
   for (const [name, text, expected] of cases) assert.deepEqual(errors(text), expected, name);
 });
 
+test('load: x- keys hold anchors that `<<` merges in; merged values are validated too', () => {
+  const text = lines(
+    'x-real: &real { weight: 5, forward: route }',
+    'services:',
+    '  - address: 192.0.2.240',
+    '    port: 80',
+    '    real_servers:',
+    '      - { <<: *real, address: 192.0.2.2 }',
+    '      - { <<: *real, address: 192.0.2.3, weight: 7 }',
+  );
+  const r = parseConfig(text, 'f');
+  assert.ok(r.ok);
+  assert.deepEqual(
+    r.config.services[0]?.real_servers.map((x) => [x.address, x.weight, x.forward]),
+    [
+      ['192.0.2.2', 5, 'route'],
+      ['192.0.2.3', 7, 'route'],
+    ],
+  );
+  const bad = text.replace('weight: 5', 'weight: 70000').replace(', weight: 7', '');
+  assert.deepEqual(errors(bad), [
+    'f.yaml:6:9: services[0].real_servers[0].weight: 70000 is out of range 0..65535',
+    'f.yaml:7:9: services[0].real_servers[1].weight: 70000 is out of range 0..65535',
+  ]);
+});
+
 test('load: an alias bomb is refused, not expanded', () => {
   const bomb = lines(
     'a: &a [x, x, x, x, x, x, x, x, x, x]',

@@ -35,7 +35,7 @@ export async function loadConfig(file: string): Promise<LoadResult> {
 /** Validate config text; `file` only labels the issues. Pure. */
 export function parseConfig(text: string, file: string): LoadResult {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true, merge: true });
   const at = (issues: readonly PathIssue[]) => issues.map((i) => placed(file, doc, lineCounter, i));
 
   if (doc.errors.length > 0) return fail(doc.errors.map((e) => syntaxIssue(file, e)));
@@ -48,12 +48,22 @@ export function parseConfig(text: string, file: string): LoadResult {
     return fail(at([{ path: [], message: `cannot read the document: ${(e as Error).message}` }]));
   }
 
+  data = withoutExtensions(data);
   const parsed = configSchema.safeParse(data, { reportInput: true, error: configErrorMap });
   const issues = parsed.success ? [] : toPathIssues(parsed.error.issues);
   const services = parsed.success ? parsed.data.services.map(indexService) : servicesThatParse(data);
   issues.push(...checkServices(services), ...checkEngine((data as { engine?: unknown }).engine));
   if (issues.length > 0 || !parsed.success) return fail(at(issues));
   return { ok: true, config: parsed.data };
+}
+
+/**
+ * Top-level keys starting with `x-` are ignored (as in Compose files): a place for YAML anchors that
+ * services merge in with `<<: *name`.
+ */
+function withoutExtensions(data: unknown): unknown {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return data;
+  return Object.fromEntries(Object.entries(data).filter(([k]) => !k.startsWith('x-')));
 }
 
 function fail(issues: readonly ConfigIssue[]): LoadResult {
