@@ -1,0 +1,144 @@
+// Unit tests of the benchmark's pure parts. Not part of `npm test`; run with
+//   node scripts/run-tests.mjs bench/bench.test.ts
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DEFAULTS, parseArgs, parseDuration } from './args.ts';
+import { haproxyCfg, nginxConf } from './configs.ts';
+import { DOC_END, DOC_START, replaceResults } from './doc.ts';
+import { parseIperf } from './measure-throughput.ts';
+import { parseUdpLoad } from './measure-udp.ts';
+import { parseCpuSeconds, parseRssKiB } from './proc-stats.ts';
+import { formatNumber, formatSummary, ratioTable } from './report.ts';
+import type { BenchResult } from './result.ts';
+import { ratio, summarize } from './stats.ts';
+import { formatForward, parseForward } from './topology.ts';
+import { parseWrk, wrkArgv } from './wrk.ts';
+
+test('parseArgs: options and errors', () => {
+  const cases: Array<[string[], Partial<typeof DEFAULTS> | string]> = [
+    [[], {}],
+    [['--duration', '2s', '--rounds', '1'], { durationS: 2, rounds: 1 }],
+    [['--duration=500ms'], { durationS: 0.5 }],
+    [['--only', 'close,keepalive'], { only: ['keepalive', 'close'] }],
+    [['--paths', 'haproxy,direct'], { paths: ['direct', 'haproxy'] }],
+    [['--write-doc', '--idle-conns', '100'], { writeDoc: true, idleConns: 100 }],
+    [['--only', 'nope'], 'unknown "nope"'],
+    [['--rounds', '0'], 'positive integer'],
+    [['--duration'], 'needs a value'],
+    [['--frobnicate'], 'unknown option'],
+  ];
+  for (const [argv, want] of cases) {
+    const r = parseArgs(argv);
+    if (typeof want === 'string') {
+      assert.equal(r.ok, false, argv.join(' '));
+      if (!r.ok) assert.match(r.error, new RegExp(want));
+    } else {
+      assert.ok(r.ok, argv.join(' '));
+      if (r.ok) assert.deepEqual(r.value, { ...DEFAULTS, ...want });
+    }
+  }
+  assert.throws(() => parseDuration('5 minutes'));
+});
+
+test('parseWrk: keep-alive and close summaries', () => {
+  const ka = `Running 5s test @ http://127.0.0.1:18080/
+  1 threads and 50 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency   360.95us  102.78us   4.20ms   87.65%
+    Req/Sec   148.06k    10.37k  158.86k    84.00%
+  736830 requests in 5.00s, 109.62MB read
+Requests/sec: 147342.06
+Transfer/sec:     21.92MB
+`;
+  assert.deepEqual(parseWrk(ka), { requests: 736830, seconds: 5, reqPerSec: 147342.06, errors: 0 });
+  const close = `  61000 requests in 5.01s, 9.20MB read
+  Socket errors: connect 0, read 12, write 3, timeout 1
+  Non-2xx or 3xx responses: 4
+Requests/sec:  12175.65
+`;
+  assert.equal(parseWrk(close).errors, 20);
+  assert.throws(() => parseWrk('unable to connect to 127.0.0.1:9 Connection refused'));
+  assert.deepEqual(wrkArgv('http://h/', { durationS: 5, connections: 50, close: true }), [
+    'wrk',
+    '-t1',
+    '-c50',
+    '-d5s',
+    '-H',
+    'Connection: close',
+    'http://h/',
+  ]);
+});
+
+test('proc stats: CPU from /proc/PID/stat with a hostile comm, RSS from status', () => {
+  const stat = '4321 (a) b (c) S 1 4321 4321 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 1 0 100 1000 10';
+  assert.equal(parseCpuSeconds(stat), 3);
+  assert.equal(parseRssKiB('Name:\tnode\nVmRSS:\t   51200 kB\nRssAnon:\t1 kB\n'), 51200);
+  assert.throws(() => parseRssKiB('Name:\tkthread\n'));
+});
+
+test('summaries, ratios and number formatting', () => {
+  assert.deepEqual(summarize([3, 1, 2]), { median: 2, min: 1, max: 3, n: 3 });
+  assert.equal(summarize([1, 2, 3, 4])?.median, 2.5);
+  assert.equal(summarize([]), undefined);
+  assert.equal(ratio(summarize([50]), summarize([100])), 0.5);
+  assert.equal(ratio(summarize([50]), undefined), undefined);
+  const fmt: Array<[number, string]> = [
+    [147512, '147.5k'],
+    [6009, '6009'],
+    [12.345, '12.3'],
+    [0.494, '0.49'],
+  ];
+  for (const [x, s] of fmt) assert.equal(formatNumber(x), s);
+  assert.equal(formatSummary(summarize([1, 2, 3])), '2.0 [1.0–3.0]');
+});
+
+test('ratio table: webfarm/haproxy from medians, only for paths that ran', () => {
+  const r = {
+    options: { ...DEFAULTS, paths: ['direct', 'webfarm', 'haproxy'] },
+    series: {
+      keepalive: {
+        direct: { samples: [{ value: 100 }] },
+        webfarm: { samples: [{ value: 60 }, { value: 70 }, { value: 80 }] },
+        haproxy: { samples: [{ value: 70 }] },
+      },
+    },
+  } as unknown as BenchResult;
+  const t = ratioTable(r);
+  assert.match(t, /webfarm \/ haproxy \| webfarm \/ direct \| haproxy \/ direct \|\n/);
+  assert.match(t, /\| HTTP keep-alive \| 1\.00× \| 0\.70× \| 0\.70× \|/);
+  assert.doesNotMatch(t, /nodepipe/);
+});
+
+test('iperf3 and udp-load results', () => {
+  const j = JSON.stringify({ end: { sum_received: { bits_per_second: 2.5e10, bytes: 1.5e10 } } });
+  assert.deepEqual(parseIperf(j), { bitsPerSecond: 2.5e10, bytes: 1.5e10 });
+  assert.throws(
+    () => parseIperf(JSON.stringify({ end: {}, error: 'unable to connect' })),
+    /unable to connect/,
+  );
+  const u = parseUdpLoad('noise\n{"replies":10,"sent":42,"seconds":1,"perSec":10}\n');
+  assert.equal(u.sent, 42);
+  assert.throws(() => parseUdpLoad(''));
+});
+
+test('doc markers: results section replaced, the rest kept', () => {
+  const doc = `# B\nintro\n${DOC_START}\nold\n${DOC_END}\n## What we tried\n`;
+  const out = replaceResults(doc, 'new table\n');
+  assert.equal(out, `# B\nintro\n${DOC_START}\nnew table\n${DOC_END}\n## What we tried\n`);
+  assert.throws(() => replaceResults('# no markers', 'x'));
+});
+
+test('forwards and peer configs', () => {
+  const f = { protocol: 'udp', listen: 19001, backend: 19000 } as const;
+  assert.deepEqual(parseForward(formatForward(f)), f);
+  assert.throws(() => parseForward('sctp:1=2'));
+  const cfg = haproxyCfg([{ protocol: 'tcp', listen: 18082, backend: 18080 }, f], 9900);
+  assert.match(cfg, /nbthread 1\n/);
+  assert.match(cfg, /mode tcp\n/);
+  assert.match(cfg, /bind 127\.0\.0\.1:18082\n {2}server b1 127\.0\.0\.1:18080/);
+  assert.doesNotMatch(cfg, /19001/);
+  const nginx = nginxConf('/tmp/x', 18080);
+  assert.match(nginx, /access_log off;/);
+  assert.match(nginx, /listen 127\.0\.0\.1:18080/);
+  assert.match(nginx, /return 200 "hello\\n"/);
+});
