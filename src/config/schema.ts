@@ -1,11 +1,11 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { REAL_DEFAULTS } from '../director/real-server.ts';
 import { DEFAULT_TIMEOUTS } from '../director/timeouts.ts';
 import { SERVICE_DEFAULTS } from '../director/virtual-service.ts';
-import { isIP } from 'node:net';
 import { parseEndpoint } from '../model/endpoint.ts';
-import { describeValue } from './zod-issues.ts';
 import { durationMs, intIn, ipAddress, port, text } from './fields.ts';
+import { describeValue } from './zod-issues.ts';
 
 /**
  * The native config file (docs/config.md). Keys are snake_case; every mapping is strict (an unknown key is
@@ -22,6 +22,7 @@ export const FORWARD_METHODS = ['masq', 'route', 'tunnel'] as const;
 
 /** ipvsadm -x/-y take 0..INT_MAX. */
 const THRESHOLD_MAX = 2_147_483_647;
+
 const timeoutsSchema = z
   .strictObject({
     tcp: durationMs(1).default(DEFAULT_TIMEOUTS.tcpMs),
