@@ -39,8 +39,17 @@ function onreadRelay(getFrom: () => Socket, to: Socket): (n: number, buf: Buffer
   };
 }
 
+/** Counters printed on SIGTERM: connections and error events by code. */
+const counts = new Map<string, number>();
+const count = (k: string) => counts.set(k, (counts.get(k) ?? 0) + 1);
+
 function handle(c: Socket, backend: number): void {
+  count('connections');
   let u: Socket;
+  const onError = (e: NodeJS.ErrnoException) => {
+    count(`error ${e.code}`);
+    close();
+  };
   const close = () => {
     c.destroy();
     u.destroy();
@@ -65,8 +74,8 @@ function handle(c: Socket, backend: number): void {
       relayData(u, c);
     }
   }
-  c.on('error', close);
-  u.on('error', close);
+  c.on('error', onError);
+  u.on('error', onError);
   c.on('close', close);
   u.on('close', close);
 }
@@ -80,4 +89,7 @@ for (const f of forwards) {
   });
 }
 process.stdout.write('ready\n');
-process.on('SIGTERM', () => process.exit(0));
+process.on('SIGTERM', () => {
+  process.stdout.write(`${JSON.stringify(Object.fromEntries(counts))}\n`);
+  process.exit(0);
+});
