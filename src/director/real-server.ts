@@ -46,6 +46,8 @@ export class RealServer implements SchedDest {
   inactConns = 0;
   /** Persistence templates that point here (ipvsadm --persistent-conn). */
   persistConns = 0;
+  /** Connect attempts to this server that were refused or timed out (proxy engine; not zeroed by -Z). */
+  connectFailures = 0;
   readonly stats = new Stats();
   estimate: EstimatorState;
 

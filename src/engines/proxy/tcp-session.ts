@@ -1,0 +1,288 @@
+import { type Socket, connect } from 'node:net';
+import type { Connection } from '../../director/connection.ts';
+import type { RealServer } from '../../director/real-server.ts';
+import type { Schedule, VirtualService } from '../../director/virtual-service.ts';
+import type { Timer } from '../../platform/clock.ts';
+import type { Flow } from '../../scheduler/scheduler.ts';
+import { afterConnectFailure } from './connect-retry.ts';
+import type { ProxyContext, Tracked } from './context.ts';
+import { Idle } from './idle.ts';
+import { proxyHeader, unmap } from './proxy-protocol.ts';
+import { Pump } from './pump.ts';
+
+type Scheduled = Extract<Schedule, { ok: true }>;
+type Phase = 'connecting' | 'spliced' | 'done';
+
+/**
+ * One client TCP connection through the proxy (docs/proxy-engine.md):
+ * schedule → connect (with timeout, retries, redispatch) → optional PROXY header → splice both ways with
+ * half-close and backpressure → closed. One Connection is opened per connect attempt, so the director's
+ * gauges and counters stay exact; the last one lives as long as the session.
+ *
+ * While connecting, client bytes are held (up to `maxPendingBytes`, then the client is paused) and written
+ * after the PROXY header. A client FIN seen meanwhile is forwarded right after them.
+ *
+ * Teardown: graceful when both directions have ended (FIN each way) and both sockets closed; abrupt when
+ * either side errors, resets or closes early, or the idle timeout passes: both sockets are destroyed,
+ * and a reset or error on one side is passed on as a reset (RST) to the other.
+ */
+export class TcpSession implements Tracked {
+  readonly #ctx: ProxyContext;
+  readonly #svc: VirtualService;
+  readonly #client: Socket;
+  readonly #flow: Omit<Flow, 'nowMs'>;
+  readonly #idle: Idle;
+  readonly #failed = new Set<RealServer>();
+  #phase: Phase = 'connecting';
+  #schedule: Scheduled | undefined;
+  #attempts = 0;
+  #conn: Connection | undefined;
+  #upstream: Socket | undefined;
+  #connectTimer: Timer | undefined;
+  #pending: Buffer[] = [];
+  #pendingBytes = 0;
+  #inDone = false;
+  #outDone = false;
+  #clientClosed = false;
+  #upClosed = true;
+  #finished = false;
+  #waiters: (() => void)[] = [];
+
+  constructor(ctx: ProxyContext, svc: VirtualService, client: Socket) {
+    this.#ctx = ctx;
+    this.#svc = svc;
+    this.#client = client;
+    this.#idle = new Idle(ctx.clock.now());
+    this.#flow = {
+      protocol: 'tcp',
+      clientAddress: unmap(client.remoteAddress ?? ''),
+      clientPort: client.remotePort ?? 0,
+      virtualAddress: svc.spec.address,
+      virtualPort: svc.spec.port,
+    };
+    client.on('data', this.#onEarlyData);
+    client.on('end', this.#onEarlyEnd);
+    client.on('error', this.#onClientError);
+    client.on('close', this.#onClientClose);
+    ctx.track(this);
+    if (client.remoteAddress === undefined) this.#abort(false);
+    else this.#attempt();
+  }
+
+  sweep(nowMs: number): void {
+    const conn = this.#conn;
+    if (this.#phase !== 'spliced' || !conn) return;
+    const t = this.#ctx.director.timeouts;
+    const expires = this.#idle.expiry(nowMs, conn.state === 'established' ? t.tcpMs : t.tcpFinMs);
+    conn.expiresMs = expires;
+    if (nowMs >= expires) this.#abort(false);
+  }
+
+  bufferedBytes(): number {
+    return this.#client.writableLength + (this.#upstream?.writableLength ?? 0);
+  }
+
+  destroy(): Promise<void> {
+    this.#abort(false);
+    return this.#finished ? Promise.resolve() : new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  // ── connecting ──────────────────────────────────────────────────────────────────────────────────────
+
+  #attempt(): void {
+    const now = this.#ctx.clock.now();
+    const flow: Flow = { ...this.#flow, nowMs: now };
+    if (!this.#schedule || this.#svc.spec.connect.redispatch) {
+      const s = this.#svc.schedule(flow, this.#failed.size > 0 ? this.#failed : undefined);
+      if (!s.ok) {
+        this.#refuse();
+        return;
+      }
+      this.#schedule = s;
+    }
+    const s = this.#schedule;
+    const timeoutMs = this.#svc.spec.connect.timeoutMs;
+    this.#attempts++;
+    const conn = this.#svc.open(s, flow);
+    conn.expiresMs = now + timeoutMs;
+    this.#conn = conn;
+    const up = connect({ host: s.dest.address, port: s.dest.port, allowHalfOpen: true, noDelay: true });
+    this.#upstream = up;
+    this.#upClosed = false;
+    up.once('connect', this.#onConnect);
+    up.on('error', this.#onUpstreamError);
+    up.on('close', this.#onUpstreamClose);
+    this.#connectTimer = this.#ctx.clock.setTimeout(this.#onConnectTimeout, timeoutMs);
+  }
+
+  #onConnectTimeout = (): void => {
+    this.#connectTimer = undefined;
+    this.#connectFailed();
+  };
+
+  /** The current attempt was refused or timed out: count it, close its Connection, retry or give up. */
+  #connectFailed(): void {
+    this.#connectTimer?.cancel();
+    this.#connectTimer = undefined;
+    const up = this.#upstream;
+    if (up) discard(up);
+    this.#upstream = undefined;
+    this.#upClosed = true;
+    const conn = this.#conn;
+    this.#conn = undefined;
+    if (conn) {
+      conn.dest.connectFailures++;
+      this.#failed.add(conn.dest);
+      conn.close(this.#ctx.clock.now());
+    }
+    if (this.#phase !== 'connecting') return;
+    if (afterConnectFailure(this.#svc.spec.connect, this.#attempts) === 'give-up') this.#refuse();
+    else this.#attempt();
+  }
+
+  /** No usable real server, or every attempt failed: reset the client at once. */
+  #refuse(): void {
+    this.#svc.refused++;
+    this.#abort(true);
+  }
+
+  #onEarlyData = (chunk: Buffer): void => {
+    this.#pending.push(chunk);
+    this.#pendingBytes += chunk.length;
+    if (this.#pendingBytes >= this.#ctx.maxPendingBytes) this.#client.pause();
+  };
+
+  #onEarlyEnd = (): void => {
+    this.#inDone = true;
+  };
+
+  #onConnect = (): void => {
+    this.#connectTimer?.cancel();
+    this.#connectTimer = undefined;
+    const up = this.#upstream as Socket;
+    const conn = this.#conn as Connection;
+    const client = this.#client;
+    this.#phase = 'spliced';
+    conn.established();
+    this.#idle.touch(this.#ctx.clock.now());
+    const version = this.#svc.spec.proxyProtocol;
+    if (version !== 'off') up.write(proxyHeader(version, this.#proxied()));
+    for (const chunk of this.#pending) {
+      this.#countIn(chunk.length);
+      up.write(chunk);
+    }
+    this.#pending = [];
+    client.off('data', this.#onEarlyData);
+    client.off('end', this.#onEarlyEnd);
+    new Pump(up, client, this.#countOut, this.#onOutEnd).start();
+    if (this.#inDone) {
+      up.end();
+      this.#halfClosed();
+    } else {
+      new Pump(client, up, this.#countIn, this.#onInEnd).start();
+    }
+  };
+
+  #proxied() {
+    const c = this.#client;
+    return {
+      protocol: 'tcp' as const,
+      sourceAddress: this.#flow.clientAddress,
+      sourcePort: this.#flow.clientPort,
+      destAddress: unmap(c.localAddress ?? this.#svc.spec.address),
+      destPort: c.localPort ?? this.#svc.spec.port,
+    };
+  }
+
+  // ── spliced ─────────────────────────────────────────────────────────────────────────────────────────
+
+  #countIn = (bytes: number): void => {
+    this.#idle.ticks++;
+    (this.#conn as Connection).countIn(bytes);
+  };
+
+  #countOut = (bytes: number): void => {
+    this.#idle.ticks++;
+    (this.#conn as Connection).countOut(bytes);
+  };
+
+  #onInEnd = (): void => {
+    this.#inDone = true;
+    this.#halfClosed();
+  };
+
+  #onOutEnd = (): void => {
+    this.#outDone = true;
+    this.#halfClosed();
+  };
+
+  /** A FIN went through: the entry becomes inactive (FIN_WAIT) and the tcpfin timeout starts now. */
+  #halfClosed(): void {
+    this.#conn?.closing();
+    this.#idle.touch(this.#ctx.clock.now());
+  }
+
+  // ── teardown ────────────────────────────────────────────────────────────────────────────────────────
+
+  #onClientError = (): void => {
+    this.#abort(true);
+  };
+
+  #onUpstreamError = (): void => {
+    if (this.#phase === 'connecting') this.#connectFailed();
+    else this.#abort(true);
+  };
+
+  #onClientClose = (): void => {
+    this.#clientClosed = true;
+    this.#socketClosed();
+  };
+
+  #onUpstreamClose = (): void => {
+    this.#upClosed = true;
+    this.#socketClosed();
+  };
+
+  #socketClosed(): void {
+    const graceful = this.#phase === 'spliced' && this.#inDone && this.#outDone;
+    if (!graceful) this.#abort(false);
+    this.#maybeFinish();
+  }
+
+  /** Destroy both sockets (with RST when `reset`) and close the Connection now. Idempotent. */
+  #abort(reset: boolean): void {
+    if (this.#phase === 'done') return;
+    const spliced = this.#phase === 'spliced';
+    this.#phase = 'done';
+    this.#connectTimer?.cancel();
+    this.#connectTimer = undefined;
+    kill(this.#client, reset);
+    const up = this.#upstream;
+    if (up) kill(up, reset && spliced);
+    this.#conn?.close(this.#ctx.clock.now());
+    this.#maybeFinish();
+  }
+
+  #maybeFinish(): void {
+    if (this.#finished || !this.#clientClosed || !this.#upClosed) return;
+    this.#finished = true;
+    this.#phase = 'done';
+    this.#conn?.close(this.#ctx.clock.now());
+    this.#ctx.untrack(this);
+    for (const w of this.#waiters) w();
+    this.#waiters = [];
+  }
+}
+
+function kill(s: Socket, reset: boolean): void {
+  if (s.destroyed) return;
+  if (reset) s.resetAndDestroy();
+  else s.destroy();
+}
+
+/** Drop a failed upstream attempt: no more events from it reach the session. */
+function discard(s: Socket): void {
+  s.removeAllListeners();
+  s.on('error', () => {});
+  s.destroy();
+}
