@@ -13,6 +13,7 @@ import {
 } from '../../src/engines/proxy/proxy-engine.ts';
 import { systemClock } from '../../src/platform/clock.ts';
 import { LOOPBACK, freePort } from './net.ts';
+import { freeUdpPort } from './udp.ts';
 
 /** A director with one service on loopback and a started proxy engine, built in code (no config file). */
 export interface ProxyFarm {
@@ -52,7 +53,7 @@ export interface FarmOptions {
 
 export async function startProxyFarm(o: FarmOptions): Promise<ProxyFarm> {
   const director = new Director(systemClock, { ...DEFAULT_TIMEOUTS, ...o.timeouts });
-  const port = await freePort();
+  const port = o.service?.protocol === 'udp' ? await freeUdpPort() : await freePort();
   const svc = director.addService(serviceAt(port, o.service), o.reals);
   const engine = createProxyEngine(director, o.engine);
   await engine.start();
