@@ -53,7 +53,8 @@ export interface FarmOptions {
 
 export async function startProxyFarm(o: FarmOptions): Promise<ProxyFarm> {
   const director = new Director(systemClock, { ...DEFAULT_TIMEOUTS, ...o.timeouts });
-  const port = o.service?.protocol === 'udp' ? await freeUdpPort() : await freePort();
+  const host = o.service?.address ?? LOOPBACK;
+  const port = o.service?.protocol === 'udp' ? await freeUdpPort() : await freePort(host);
   const svc = director.addService(serviceAt(port, o.service), o.reals);
   const engine = createProxyEngine(director, o.engine);
   await engine.start();
