@@ -85,3 +85,58 @@ export function closed(s: Socket): Promise<void> {
   if (s.closed) return Promise.resolve();
   return once(s, 'close').then(() => undefined);
 }
+
+/** A long-lived client connection: `hello` is the first chunk the server sent. */
+export interface Held {
+  readonly socket: Socket;
+  readonly hello: string;
+  /** Write `text` and wait until the same bytes come back (an echoing server). */
+  roundTrip(text: string): Promise<string>;
+  /** End our side and wait for the close. */
+  end(): Promise<void>;
+}
+
+export async function hold(port: number, opts: { host?: string; localAddress?: string } = {}): Promise<Held> {
+  const socket = connect({
+    port,
+    host: opts.host ?? LOOPBACK,
+    ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
+  });
+  socket.on('error', () => {});
+  const [first] = (await within(once(socket, 'data'), `greeting on ${port}`)) as [Buffer];
+  return {
+    socket,
+    hello: first.toString(),
+    async roundTrip(text) {
+      const want = Buffer.byteLength(text);
+      const got: Buffer[] = [];
+      let n = 0;
+      const done = new Promise<void>((resolve) => {
+        const onData = (c: Buffer) => {
+          got.push(c);
+          n += c.length;
+          if (n >= want) {
+            socket.off('data', onData);
+            resolve();
+          }
+        };
+        socket.on('data', onData);
+      });
+      socket.write(text);
+      await within(done, 'echo');
+      return Buffer.concat(got).toString();
+    },
+    async end() {
+      socket.end();
+      await within(closed(socket), 'close after end');
+    },
+  };
+}
+
+/** Like `request`, from a chosen local address (127.0.0.0/8 has many). */
+export async function requestFrom(localAddress: string, port: number, payload = ''): Promise<Exchange> {
+  const s = connect({ port, host: LOOPBACK, localAddress, allowHalfOpen: true });
+  const result = collect(s);
+  s.end(payload);
+  return within(result, `reply to ${localAddress}`);
+}

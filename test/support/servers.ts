@@ -67,3 +67,12 @@ export function recordingServer(received: Buffer[], host = LOOPBACK): Promise<Te
 export async function nameServers(names: readonly string[]): Promise<TestServer[]> {
   return Promise.all(names.map((n) => nameServer(n)));
 }
+
+/** Says its name on connect, then echoes; ends its side when the client ends (a long-lived connection). */
+export function holdServer(name: string, host = LOOPBACK): Promise<TestServer> {
+  return startServer((s) => {
+    s.write(name);
+    s.on('data', (c: Buffer) => s.write(c));
+    s.on('end', () => s.end());
+  }, host);
+}
