@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect } from 'node:net';
 import { test } from 'node:test';
+import { type Clock, systemClock } from '../../src/platform/clock.ts';
 import { type ProxyFarm, realAt, startProxyFarm } from '../support/farm.ts';
 import { LOOPBACK, closed, collect, connectTcp, freePort, request, until, within } from '../support/net.ts';
 import { echoServer, nameServers, startServer } from '../support/servers.ts';
@@ -233,6 +234,44 @@ test('proxy tcp: without redispatch the same server is retried, then the client 
     await assertDrained(farm);
   } finally {
     await farm.stop();
+  }
+});
+
+test('proxy tcp: connect timeouts are counted, redispatched, and end in a reset', async () => {
+  // A clock whose one-shot timers fire on the next tick: every connect attempt times out before the
+  // kernel can complete it, deterministically. Intervals (the sweeper) stay real.
+  const instantTimeouts: Clock = {
+    ...systemClock,
+    setTimeout(fn) {
+      let live = true;
+      process.nextTick(() => live && fn());
+      return {
+        cancel: () => {
+          live = false;
+        },
+      };
+    },
+  };
+  const servers = await nameServers(['a', 'b']);
+  const farm = await startProxyFarm({
+    reals: servers.map((s) => realAt(s.port)),
+    service: { connect: { timeoutMs: 1000, retries: 3, redispatch: true } },
+    engine: { clock: instantTimeouts },
+  });
+  try {
+    const r = await request(farm.port, 'x');
+    assert.equal(r.error, 'ECONNRESET');
+    // Two servers: the first attempt and one redispatch; then nothing is left to try.
+    assert.deepEqual(
+      farm.svc.dests.map((d) => d.connectFailures),
+      [1, 1],
+    );
+    assert.equal(farm.svc.refused, 1);
+    assert.equal(farm.svc.stats.conns, 2);
+    await assertDrained(farm);
+  } finally {
+    await farm.stop();
+    await Promise.all(servers.map((s) => s.close()));
   }
 });
 
