@@ -1,0 +1,63 @@
+import { type RunInfo, buildAdminApi } from '../admin/api.ts';
+import { type AdminServer, listenAdmin } from '../admin/server.ts';
+import { defaultSocketPath } from '../admin/socket-path.ts';
+import type { Director } from '../director/director.ts';
+import { type FarmPlan, buildDirector } from '../director/farm-plan.ts';
+import type { Engine } from '../engines/engine.ts';
+import { createProxyEngine } from '../engines/proxy/proxy-engine.ts';
+import { systemClock } from '../platform/clock.ts';
+import type { Logger } from '../platform/log.ts';
+
+/** A running director: the composition root wires the real clock, the proxy engine and the admin socket. */
+export interface RunningFarm {
+  readonly director: Director;
+  readonly engine: Engine;
+  readonly admin: AdminServer | undefined;
+  stop(): Promise<void>;
+}
+
+export interface FarmOptions {
+  readonly plan: FarmPlan;
+  readonly configPath: string | undefined;
+  /** Admin socket path; false = no admin socket. Default: the plan's, else defaultSocketPath(). */
+  readonly socket?: string | false;
+  readonly log: Logger;
+}
+
+/**
+ * Start in dependency order (director → engine listeners → admin socket); if any step fails, undo the
+ * earlier ones before rethrowing, so nothing is left half-started.
+ */
+export async function startFarm(o: FarmOptions): Promise<RunningFarm> {
+  const director = buildDirector(o.plan, systemClock);
+  const engine = createProxyEngine(director, {
+    clock: systemClock,
+    onError: (e) => o.log.error('engine-error', { message: e.message }),
+  });
+  await engine.start();
+  director.start();
+  let admin: AdminServer | undefined;
+  try {
+    const socket = o.socket === undefined ? (o.plan.admin.socket ?? defaultSocketPath()) : o.socket;
+    const info: RunInfo = {
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      engine: engine.name,
+      config: o.configPath,
+    };
+    if (socket !== false) admin = await listenAdmin(buildAdminApi(director, info), socket);
+  } catch (e) {
+    director.stop();
+    await engine.stop();
+    throw e;
+  }
+  return {
+    director,
+    engine,
+    admin,
+    async stop() {
+      director.stop();
+      await Promise.all([admin?.close(), engine.stop()]);
+    },
+  };
+}

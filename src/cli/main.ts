@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import { isWebfarmError } from '../model/errors.ts';
+import type { Logger } from '../platform/log.ts';
+import { checkCommand } from './check.ts';
+import type { CliIo } from './io.ts';
+import { runCommand } from './run.ts';
+import { statusCommand } from './status.ts';
+
+const HELP = `Usage: webfarm <command> [options]
+
+Commands:
+  run [-c FILE]        run a director (no -c: the demo farm on 127.0.0.1:8080)
+  check -c FILE        validate a config; every error as FILE:LINE:COL: message
+  status [--json]      show the running director's services and real servers
+  help                 this text;  webfarm <command> --help for a command's options
+  version              print the version
+`;
+
+type Command = (args: string[], io: CliIo, log: Logger) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  run: runCommand,
+  check: (args, io) => checkCommand(args, io),
+  status: (args, io) => statusCommand(args, io),
+  help: async (_args, io) => {
+    io.stdout(HELP);
+    return 0;
+  },
+  version: async (_args, io) => {
+    io.stdout(`webfarm ${version()}\n`);
+    return 0;
+  },
+};
+
+/**
+ * Dispatch a command line. Returns the exit code; a WebfarmError becomes one line on stderr and exit 1,
+ * any other error one line marked "internal error" (stack only with WEBFARM_DEBUG=1).
+ */
+export async function main(argv: string[], io: CliIo, log: Logger): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h') {
+    io.stdout(HELP);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version') return COMMANDS.version!(rest, io, log);
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    io.stderr(`webfarm: unknown command "${name}" (try webfarm help)\n`);
+    return 2;
+  }
+  try {
+    return await cmd(rest, io, log);
+  } catch (e) {
+    if (isWebfarmError(e)) {
+      io.stderr(`webfarm: ${e.message}\n`);
+      return e.code === 'WF_ERR_CLI_USAGE' ? 2 : 1;
+    }
+    const detail = process.env.WEBFARM_DEBUG ? `\n${(e as Error).stack}` : '';
+    io.stderr(`webfarm: internal error: ${(e as Error).message ?? String(e)}${detail}\n`);
+    return 70;
+  }
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
