@@ -174,7 +174,7 @@ test('load: every problem is reported with FILE:LINE:COL and the field', () => {
 
 test('load: x- keys hold anchors that `<<` merges in; merged values are validated too', () => {
   const text = lines(
-    'x-real: &real { weight: 5, forward: route }',
+    'x-real: &real { weight: 5, forward: masq }',
     'services:',
     '  - address: 192.0.2.240',
     '    port: 80',
@@ -187,8 +187,8 @@ test('load: x- keys hold anchors that `<<` merges in; merged values are validate
   assert.deepEqual(
     r.config.services[0]?.real_servers.map((x) => [x.address, x.weight, x.forward]),
     [
-      ['192.0.2.2', 5, 'route'],
-      ['192.0.2.3', 7, 'route'],
+      ['192.0.2.2', 5, 'masq'],
+      ['192.0.2.3', 7, 'masq'],
     ],
   );
   const bad = text.replace('weight: 5', 'weight: 70000').replace(', weight: 7', '');

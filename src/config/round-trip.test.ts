@@ -12,7 +12,7 @@ const real = fc.record({
   address: fc.ipV4(),
   port: fc.integer({ min: 1, max: 65535 }),
   weight: fc.integer({ min: 0, max: 65535 }),
-  forward: fc.constantFrom('masq', 'route', 'tunnel'),
+  forward: fc.constant('masq'),
 });
 
 const service = fc.record({

@@ -21,6 +21,13 @@ test('semantic: each rule reports its field', () => {
     ],
     ['same address and port, other protocol', [web, { ...web, protocol: 'udp' }], []],
     [
+      'direct routing on the proxy engine',
+      [{ ...web, real_servers: [{ address: '192.0.2.2', forward: 'route' }] }],
+      [
+        'services[0].real_servers[0].forward: direct routing (route) needs the nft engine, not in this build; the proxy engine forwards as masq',
+      ],
+    ],
+    [
       'duplicate virtual service, IPv6 spelt differently',
       [
         { address: '2001:DB8::1', port: 80 },

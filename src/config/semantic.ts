@@ -61,7 +61,10 @@ export function checkService({ index, service: s, reals }: IndexedService): Path
     if (!m.ok) add(at('persistence', 'netmask'), `${m.error} (IPv${family} service)`);
   }
   issues.push(...checkDuplicateReals(s.port, reals, at('real_servers')));
-  for (const r of reals) issues.push(...checkThresholds(r.real, at('real_servers', r.index)));
+  for (const r of reals) {
+    issues.push(...checkThresholds(r.real, at('real_servers', r.index)));
+    issues.push(...checkForward(r.real, at('real_servers', r.index)));
+  }
   return issues;
 }
 
@@ -120,6 +123,14 @@ function checkDuplicateReals(
       });
   }
   return issues;
+}
+
+/** The proxy engine (the only one in this build) terminates connections: it can only masquerade. */
+function checkForward(r: RealServerConfig, at: Array<string | number>): PathIssue[] {
+  if (r.forward === 'masq') return [];
+  const what = r.forward === 'route' ? 'direct routing (route)' : 'IP tunnelling (tunnel)';
+  const hint = r.forward === 'route' ? 'the nft engine, not in this build' : 'IPIP, which this kernel lacks';
+  return [{ path: [...at, 'forward'], message: `${what} needs ${hint}; the proxy engine forwards as masq` }];
 }
 
 /** ipvsadm -x/-y: the lower threshold needs an upper one and must not exceed it. */

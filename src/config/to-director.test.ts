@@ -28,7 +28,7 @@ test('to-director: keys become specs, durations ms, real ports default to the se
       '    proxy_protocol: v2',
       '    connect: { timeout: 2s, retries: 0, redispatch: false }',
       '    real_servers:',
-      '      - { address: 192.0.2.2, weight: 3, upper_threshold: 100, lower_threshold: 50, forward: route }',
+      '      - { address: 192.0.2.2, weight: 3, upper_threshold: 100, lower_threshold: 50, forward: masq }',
       '      - 192.0.2.3:8080',
       '',
     ].join('\n'),
@@ -59,7 +59,7 @@ test('to-director: keys become specs, durations ms, real ports default to the se
             weight: 3,
             upperThreshold: 100,
             lowerThreshold: 50,
-            forward: 'route',
+            forward: 'masq',
           },
           {
             address: '192.0.2.3',
