@@ -10,6 +10,8 @@ export type Health = 'up' | 'down' | 'unknown';
 export type AdminState = 'enabled' | 'drain' | 'maintenance';
 /** ipvsadm forwarding methods: -m masq, -g route (direct routing), -i tunnel. `local` is set, never chosen. */
 export type ForwardMethod = 'masq' | 'route' | 'tunnel' | 'local';
+/** Passive health (src/health/passive): `ejected` = no new connections until the back-off ends. */
+export type PassiveState = 'ok' | 'ejected';
 
 export const MAX_WEIGHT = 65535;
 
@@ -48,6 +50,10 @@ export class RealServer implements SchedDest {
   persistConns = 0;
   /** Connect attempts to this server that were refused or timed out (proxy engine; not zeroed by -Z). */
   connectFailures = 0;
+  /** Resets (ECONNRESET/EPIPE) from this server on an established proxy connection (not zeroed by -Z). */
+  resets = 0;
+  /** Set by the proxy engine's outlier detector; separate from `health` and `admin`. */
+  passive: PassiveState = 'ok';
   readonly stats = new Stats();
   estimate: EstimatorState;
 
@@ -62,9 +68,9 @@ export class RealServer implements SchedDest {
     this.estimate = initialEstimate(this.stats.toJSON());
   }
 
-  /** Kernel IP_VS_DEST_F_AVAILABLE: not known to be down, not in maintenance. */
+  /** Kernel IP_VS_DEST_F_AVAILABLE: not known to be down, not in maintenance, not passively ejected. */
   get available(): boolean {
-    return this.health !== 'down' && this.admin !== 'maintenance';
+    return this.health !== 'down' && this.admin !== 'maintenance' && this.passive !== 'ejected';
   }
 
   /** The weight schedulers see: the configured weight, or 0 while draining. */

@@ -28,6 +28,21 @@ export interface ConnectPolicy {
   readonly redispatch: boolean;
 }
 
+/**
+ * Passive health (outlier ejection) for the proxy engine, docs/passive-health.md. Absent = off.
+ * Times in ms. Validate with `passiveSpecProblems` (src/health/passive/outlier.ts).
+ */
+export interface PassiveHealthSpec {
+  /** Consecutive failures (refused/timed-out connects, resets before any answer) that eject; ≥ 1. */
+  readonly consecutiveFailures: number;
+  /** Ejection time = base × times ejected (Envoy base_ejection_time). */
+  readonly baseEjectionMs: number;
+  /** Upper bound of one ejection (Envoy max_ejection_time); ≥ base. */
+  readonly maxEjectionMs: number;
+  /** Never eject when ejected/total of the service would go above this, 0..100. */
+  readonly maxEjectionPercent: number;
+}
+
 export interface ServiceSpec {
   readonly name?: string;
   readonly protocol: Protocol;
@@ -43,6 +58,8 @@ export interface ServiceSpec {
   readonly onePacket: boolean;
   readonly proxyProtocol: ProxyProtocol;
   readonly connect: ConnectPolicy;
+  /** Outlier ejection by the proxy engine; absent = off. */
+  readonly passive?: PassiveHealthSpec;
 }
 
 export const SERVICE_DEFAULTS = {
