@@ -23,6 +23,16 @@ export function parseRssKiB(status: string): number {
   return Number(m[1]);
 }
 
+/** utime and stime separately, seconds. */
+export function parseCpuSplit(stat: string): { user: number; sys: number } {
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { user: Number(rest[11]) / USER_HZ, sys: Number(rest[12]) / USER_HZ };
+}
+
+export function cpuSplit(pid: number): { user: number; sys: number } {
+  return parseCpuSplit(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+}
+
 export function cpuSeconds(pid: number): number {
   return parseCpuSeconds(readFileSync(`/proc/${pid}/stat`, 'utf8'));
 }

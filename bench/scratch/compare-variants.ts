@@ -1,17 +1,38 @@
-// Experiment driver: HAProxy (1 thread) vs several Node proxy variants (bench/scratch/pipe-proxy.ts and,
-// if given, the webfarm entry), keep-alive and connection-per-request, rounds interleaved.
-// argv: SECONDS ROUNDS VARIANT... where VARIANT is pipe|data|onread|raw|webfarm, optionally with node flags
-// after '+', e.g. "data+--max-semi-space-size=32". Root only; same namespace rules as bench/bench.ts.
+// Experiment driver: HAProxy (1 thread) vs several Node proxy variants, rounds interleaved, CPU split into
+// user and system time per unit of work.
+//   npx tsx bench/scratch/compare-variants.ts SECONDS ROUNDS MEASURES VARIANT...
+// MEASURES: comma list of keepalive,close,throughput. VARIANT: webfarm | raw | pipe | data | onread |
+// scratch-engine[:OPT,...] (bench/scratch/engine-proxy.ts), optionally followed by '+'-separated node
+// flags, e.g. "data+--max-semi-space-size=32"; the flag "notsx" runs an esbuild bundle with plain node.
+// Root only; same namespace rules as bench/bench.ts.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Started, start, stopAll } from '../exec.ts';
 import { measureHttp } from '../measure-http.ts';
-import { createNetns, waitListening } from '../netns.ts';
-import { NOFILE, ROOT, startHaproxy, startNginx } from '../peers.ts';
-import { formatSummary, formatNumber } from '../report.ts';
+import { measureThroughput } from '../measure-throughput.ts';
+import { createNetns, type Netns, waitListening } from '../netns.ts';
+import { NOFILE, ROOT, startHaproxy, startIperfServer, startNginx } from '../peers.ts';
+import { cpuSplit } from '../proc-stats.ts';
+import { formatNumber } from '../report.ts';
+import type { Sample } from '../sample.ts';
 import { summarize } from '../stats.ts';
-import { BACKEND } from '../topology.ts';
+import { BACKEND, type Forward, formatForward } from '../topology.ts';
+
+type M = 'keepalive' | 'close' | 'throughput';
+const UNIT: Record<M, [string, string]> = {
+  keepalive: ['req/s', 'µs/req'],
+  close: ['req/s', 'µs/req'],
+  throughput: ['Gbit/s', 's/GB'],
+};
+
+/** Entry and argv of a variant. */
+function scriptFor(variant: string, fwds: string[]): [string, string[]] {
+  if (variant === 'webfarm') return ['bench/webfarm-proxy.ts', fwds];
+  if (variant === 'raw') return ['bench/scratch/raw-proxy.ts', fwds];
+  if (variant.startsWith('scratch-engine')) return ['bench/scratch/engine-proxy.ts', [variant, ...fwds]];
+  return ['bench/scratch/pipe-proxy.ts', [variant, ...fwds]];
+}
 
 async function bundle(script: string, outDir: string): Promise<string> {
   const out = join(outDir, `${script.replace(/\W/g, '_')}.mjs`);
@@ -27,7 +48,50 @@ async function bundle(script: string, outDir: string): Promise<string> {
   return out;
 }
 
-const [seconds = '3', rounds = '3', ...variants] = process.argv.slice(2);
+interface Proc {
+  name: string;
+  http: number;
+  iperf: number;
+  proc: Started;
+}
+
+async function startVariant(ns: Netns, dir: string, v: string, http: number, iperf: number): Promise<Proc> {
+  const [variant, ...flags] = v.split('+') as [string, ...string[]];
+  const fwds: Forward[] = [
+    { protocol: 'tcp', listen: http, backend: BACKEND.http },
+    { protocol: 'tcp', listen: iperf, backend: BACKEND.iperf },
+  ];
+  const [script, args] = scriptFor(variant, fwds.map(formatForward));
+  const plain = flags.includes('notsx');
+  const nodeFlags = flags.filter((f) => f !== 'notsx');
+  const entry = plain ? await bundle(script, dir) : join(ROOT, script);
+  const argv = [process.execPath, ...nodeFlags, ...(plain ? [] : ['--import', 'tsx']), entry, ...args];
+  const proc = start(v, ns.exec(argv, { nofile: NOFILE }), ROOT);
+  await waitListening(ns, [`tcp:${http}`, `tcp:${iperf}`]);
+  return { name: v, http, iperf, proc };
+}
+
+async function measure(ns: Netns, m: M, p: Proc, seconds: number): Promise<{ s: Sample; split: string }> {
+  const c0 = cpuSplit(p.proc.pid);
+  const s =
+    m === 'throughput'
+      ? await measureThroughput(ns, p.iperf, seconds, p.proc.pid)
+      : await measureHttp(
+          ns,
+          p.http,
+          { durationS: seconds, connections: 50, close: m === 'close' },
+          p.proc.pid,
+        );
+  const c1 = cpuSplit(p.proc.pid);
+  // Units of work: requests, or GB for throughput.
+  const work = m === 'throughput' ? (s.value * seconds) / 8 : s.value * seconds;
+  const scale = m === 'throughput' ? 1 : 1e6;
+  const per = (a: number, b: number) => formatNumber(((b - a) / work) * scale);
+  return { s, split: `user ${per(c0.user, c1.user)} sys ${per(c0.sys, c1.sys)}` };
+}
+
+const [seconds = '3', rounds = '3', only = 'keepalive,close', ...variants] = process.argv.slice(2);
+const measures = only.split(',') as M[];
 const ns = await createNetns();
 const dir = await mkdtemp(join(tmpdir(), 'wfbench-'));
 const cleanup = async () => {
@@ -38,64 +102,41 @@ const cleanup = async () => {
 process.on('SIGINT', () => void cleanup().finally(() => process.exit(130)));
 try {
   await startNginx(ns, dir);
-  const procs: Array<{ name: string; port: number; proc: Started }> = [];
-  procs.push({
-    name: 'haproxy',
-    port: 18082,
-    proc: await startHaproxy(ns, dir, [{ protocol: 'tcp', listen: 18082, backend: BACKEND.http }]),
-  });
-  let port = 18100;
-  for (const v of variants) {
-    const [variant, ...flags] = v.split('+') as [string, ...string[]];
-    port++;
-    const script = variant === 'webfarm' ? 'bench/webfarm-proxy.ts' : 'bench/scratch/pipe-proxy.ts';
-    const args =
-      variant === 'webfarm' ? [`tcp:${port}=${BACKEND.http}`] : [variant, `tcp:${port}=${BACKEND.http}`];
-    // flag "notsx": run an esbuild bundle with plain node (no tsx loader, no source maps).
-    const plain = flags.includes('notsx');
-    const nodeFlags = flags.filter((f) => f !== 'notsx');
-    const entry = plain ? await bundle(script, dir) : join(ROOT, script);
-    const argv = [process.execPath, ...nodeFlags, ...(plain ? [] : ['--import', 'tsx']), entry, ...args];
-    const proc = start(v, ns.exec(argv, { nofile: NOFILE }), ROOT);
-    await waitListening(ns, [`tcp:${port}`]);
-    procs.push({ name: v, port, proc });
-  }
-  const res = new Map<string, { ka: number[]; close: number[]; kaCpu: number[]; closeCpu: number[] }>();
-  for (const p of procs) res.set(p.name, { ka: [], close: [], kaCpu: [], closeCpu: [] });
+  await startIperfServer(ns);
+  const haFwds: Forward[] = [
+    { protocol: 'tcp', listen: 18082, backend: BACKEND.http },
+    { protocol: 'tcp', listen: 15202, backend: BACKEND.iperf },
+  ];
+  const procs: Proc[] = [
+    { name: 'haproxy', http: 18082, iperf: 15202, proc: await startHaproxy(ns, dir, haFwds) },
+  ];
+  for (const [i, v] of variants.entries()) procs.push(await startVariant(ns, dir, v, 18101 + i, 15301 + i));
+  const res = new Map<string, Map<M, { v: number[]; cpu: number[] }>>();
+  for (const p of procs) res.set(p.name, new Map(measures.map((m) => [m, { v: [], cpu: [] }])));
   for (let r = 0; r < Number(rounds); r++) {
-    for (const close of [false, true]) {
+    for (const m of measures) {
       for (const p of procs) {
-        const s = await measureHttp(
-          ns,
-          p.port,
-          { durationS: Number(seconds), connections: 50, close },
-          p.proc.pid,
-        );
-        const e = res.get(p.name)!;
-        (close ? e.close : e.ka).push(s.value);
-        (close ? e.closeCpu : e.kaCpu).push(s.cpu ?? 0);
+        const { s, split } = await measure(ns, m, p, Number(seconds));
+        const e = res.get(p.name)?.get(m);
+        e?.v.push(s.value);
+        e?.cpu.push(s.cpu ?? 0);
+        const [u, cu] = UNIT[m];
         process.stderr.write(
-          `${p.name} ${close ? 'close' : 'keepalive'} ${formatNumber(s.value)} (${formatNumber(s.cpu ?? 0)} µs)\n`,
+          `${p.name} ${m} ${formatNumber(s.value)} ${u} (${formatNumber(s.cpu ?? 0)} ${cu}: ${split})\n`,
         );
       }
     }
   }
-  const ha = res.get('haproxy')!;
-  const haKa = summarize(ha.ka)!.median;
-  const haClose = summarize(ha.close)!.median;
-  process.stdout.write(
-    '| proxy | keep-alive req/s | µs/req | ×haproxy | close req/s | µs/req | ×haproxy |\n|---|---|---|---|---|---|---|\n',
-  );
-  for (const [name, e] of res) {
-    const ka = summarize(e.ka)!;
-    const cl = summarize(e.close)!;
-    process.stdout.write(
-      `| ${name} | ${formatSummary(ka)} | ${formatNumber(summarize(e.kaCpu)!.median)} | ${(ka.median / haKa).toFixed(2)} | ${formatSummary(cl)} | ${formatNumber(summarize(e.closeCpu)!.median)} | ${(cl.median / haClose).toFixed(2)} |\n`,
-    );
-  }
-  for (const p of procs) {
-    await p.proc.stop();
-    process.stderr.write(`${p.name}: ${p.proc.output().trim().split('\n').slice(-1)[0]}\n`);
+  const med = (xs: number[] | undefined) => summarize(xs ?? [])?.median ?? Number.NaN;
+  const head = measures.flatMap((m) => [`${m} ${UNIT[m][0]}`, UNIT[m][1], '×haproxy']);
+  process.stdout.write(`| proxy | ${head.join(' | ')} |\n|${'---|'.repeat(head.length + 1)}\n`);
+  for (const [name, byM] of res) {
+    const cells = measures.flatMap((m) => {
+      const e = byM.get(m);
+      const ha = med(res.get('haproxy')?.get(m)?.v);
+      return [formatNumber(med(e?.v)), formatNumber(med(e?.cpu)), (med(e?.v) / ha).toFixed(2)];
+    });
+    process.stdout.write(`| ${name} | ${cells.join(' | ')} |\n`);
   }
 } finally {
   await cleanup();
