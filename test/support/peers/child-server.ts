@@ -1,0 +1,92 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { accessSync, constants } from 'node:fs';
+
+/**
+ * A real Debian server run as a child of the test (redis-server, slapd, postgres, mariadbd): started with a
+ * generated config, awaited until it says it is ready (bounded), and stopped by its own PID.
+ */
+export interface ChildServer {
+  readonly pid: number;
+  /** Everything the child printed so far (stdout and stderr), for failure messages. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** The absolute path of `name` on PATH or in the sbin directories, or undefined when not installed. */
+export function findBinary(name: string, extraDirs: readonly string[] = []): string | undefined {
+  for (const dir of [...extraDirs, '/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin', '/sbin']) {
+    try {
+      accessSync(`${dir}/${name}`, constants.X_OK);
+      return `${dir}/${name}`;
+    } catch {
+      // not in this directory
+    }
+  }
+  return undefined;
+}
+
+export interface StartOptions {
+  readonly args: readonly string[];
+  /** Printed by the child once it accepts connections. */
+  readonly ready: RegExp;
+  readonly timeoutMs?: number;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+  /** Run as this user (through runuser) — postgres refuses to run as root. */
+  readonly user?: string;
+}
+
+export async function startChild(binary: string, opts: StartOptions): Promise<ChildServer> {
+  const [cmd, args] = opts.user
+    ? ['runuser', ['-u', opts.user, '--', binary, ...opts.args]]
+    : [binary, [...opts.args]];
+  const child: ChildProcess = spawn(cmd as string, args as string[], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: opts.env ?? process.env,
+    ...(opts.cwd ? { cwd: opts.cwd } : {}),
+  });
+  let text = '';
+  let exited = false;
+  const exit = once(child, 'exit').then(() => {
+    exited = true;
+  });
+  const ready = new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      text += chunk.toString('utf8');
+      if (opts.ready.test(text)) resolve();
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    void exit.then(() => reject(new Error(`${binary} exited before it was ready:\n${text}`)));
+    child.once('error', reject);
+  });
+  const timeoutMs = opts.timeoutMs ?? 20_000;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${binary} not ready after ${timeoutMs} ms:\n${text}`)),
+      timeoutMs,
+    );
+  });
+  const server: ChildServer = {
+    pid: child.pid ?? -1,
+    output: () => text,
+    async stop() {
+      if (exited || child.pid === undefined) return;
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exit;
+      clearTimeout(killer);
+    },
+  };
+  try {
+    await Promise.race([ready, timeout]);
+  } catch (e) {
+    await server.stop();
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
+  return server;
+}
