@@ -1,0 +1,24 @@
+import type { Probe, ProbeFactory, ProbeType } from './probe.ts';
+import { connectProbe } from './probes/connect.ts';
+import { noneProbe } from './probes/none.ts';
+import { offProbe } from './probes/off.ts';
+import { onProbe } from './probes/on.ts';
+
+/** Every probe this build has: one line per probe, sorted by name (adding a probe = one file + one line). */
+export const PROBES: ReadonlyMap<ProbeType, ProbeFactory> = new Map<ProbeType, ProbeFactory>([
+  ['connect', connectProbe],
+  ['none', noneProbe],
+  ['off', offProbe],
+  ['on', onProbe],
+]);
+
+export function probeFactory(type: ProbeType): ProbeFactory | undefined {
+  return PROBES.get(type);
+}
+
+/** A fresh probe of `type`; throws for a type this build lacks (config validation rejects those first). */
+export function createProbe(type: ProbeType): Probe {
+  const f = PROBES.get(type);
+  if (!f) throw new Error(`no probe of type ${type} in this build`);
+  return f.create();
+}
