@@ -21,3 +21,16 @@ export async function runProbe(
 export function reasonOf(r: ProbeResult): string {
   return r.ok ? `(unexpectedly up${r.detail ? `: ${r.detail}` : ''})` : r.reason;
 }
+
+/** Run `body` with a started peer and close the peer afterwards, whatever happens. */
+export async function withPeer<P extends { close(): Promise<void> }>(
+  start: Promise<P>,
+  body: (peer: P) => Promise<void>,
+): Promise<void> {
+  const peer = await start;
+  try {
+    await body(peer);
+  } finally {
+    await peer.close();
+  }
+}
