@@ -2,7 +2,7 @@ import { WebfarmError } from '../model/errors.ts';
 import type { Clock, Timer } from '../platform/clock.ts';
 import type { DirectorEvent, DirectorListener } from './director-event.ts';
 import { ESTIMATOR_INTERVAL_MS, estimateStep } from './rate-estimator.ts';
-import type { AdminState, Health, RealServer, RealServerSpec } from './real-server.ts';
+import type { AdminState, DownAction, Health, RealServer, RealServerSpec } from './real-server.ts';
 import { DEFAULT_TIMEOUTS, type Timeouts } from './timeouts.ts';
 import { type ServiceSpec, VirtualService, serviceId } from './virtual-service.ts';
 
@@ -13,6 +13,9 @@ export interface RealServerPatch {
   lowerThreshold?: number;
   forward?: RealServerSpec['forward'];
   health?: Health;
+  /** Display text for the health state; `null` clears it. */
+  healthReason?: string | null;
+  downAction?: DownAction;
   admin?: AdminState;
 }
 
@@ -163,6 +166,8 @@ function applyPatch(r: RealServer, p: RealServerPatch): void {
   if (p.lowerThreshold !== undefined) r.lowerThreshold = p.lowerThreshold;
   if (p.forward !== undefined) r.forward = p.forward;
   if (p.health !== undefined) r.health = p.health;
+  if (p.healthReason !== undefined) r.healthReason = p.healthReason ?? undefined;
+  if (p.downAction !== undefined) r.downAction = p.downAction;
   if (p.admin !== undefined) r.admin = p.admin;
   r.updateOverload();
 }

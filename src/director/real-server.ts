@@ -8,6 +8,17 @@ import { type ThresholdState, overloadAfter } from './threshold.ts';
 export type Health = 'up' | 'down' | 'unknown';
 /** Operator intent, separate from health: drain = no new connections (weight 0); maintenance = unavailable. */
 export type AdminState = 'enabled' | 'drain' | 'maintenance';
+/**
+ * What a health `down` does (ldirectord `quiescent`): `quiesce` = weight 0 but still available (existing
+ * connections and persistence templates stay); `remove` = unavailable (out of scheduling).
+ */
+export type DownAction = 'quiesce' | 'remove';
+/** The last health check result, for display (status, admin API). `atMs` is wall-clock epoch ms. */
+export interface LastCheck {
+  readonly ok: boolean;
+  readonly text: string;
+  readonly atMs: number;
+}
 /** ipvsadm forwarding methods: -m masq, -g route (direct routing), -i tunnel. `local` is set, never chosen. */
 export type ForwardMethod = 'masq' | 'route' | 'tunnel' | 'local';
 /** Passive health (src/health/passive): `ejected` = no new connections until the back-off ends. */
@@ -25,6 +36,8 @@ export interface RealServerSpec {
   /** -y: OVERLOAD clears below this; 0 = unset (then 3/4 of upper). */
   readonly lowerThreshold: number;
   readonly forward: ForwardMethod;
+  /** A fallback server (ldirectord `fallback=`): inserted by the health subsystem, never checked. */
+  readonly fallback?: boolean;
 }
 
 export const REAL_DEFAULTS = { weight: 1, upperThreshold: 0, lowerThreshold: 0, forward: 'masq' } as const;
@@ -43,6 +56,13 @@ export class RealServer implements SchedDest {
   forward: ForwardMethod;
   health: Health = 'unknown';
   admin: AdminState = 'enabled';
+  /** How `health: 'down'` takes effect; set by the health subsystem from the service's `quiescent`. */
+  downAction: DownAction = 'remove';
+  readonly fallback: boolean;
+  /** Why health is what it is (last failure, "maintenance", ...); display only. */
+  healthReason: string | undefined;
+  /** Written by the health subsystem after every check, without a director event; display only. */
+  lastCheck: LastCheck | undefined;
   overloaded = false;
   activeConns = 0;
   inactConns = 0;
@@ -50,7 +70,7 @@ export class RealServer implements SchedDest {
   persistConns = 0;
   /** Connect attempts to this server that were refused or timed out (proxy engine; not zeroed by -Z). */
   connectFailures = 0;
-  /** Resets (ECONNRESET/EPIPE) from this server on an established proxy connection (not zeroed by -Z). */
+  /** Resets (ECONNRESET/EPIPE) from this server seen by the proxy engine, any phase (not zeroed by -Z). */
   resets = 0;
   /** Set by the proxy engine's outlier detector; separate from `health` and `admin`. */
   passive: PassiveState = 'ok';
@@ -65,17 +85,20 @@ export class RealServer implements SchedDest {
     this.upperThreshold = spec.upperThreshold;
     this.lowerThreshold = spec.lowerThreshold;
     this.forward = spec.forward;
+    this.fallback = spec.fallback === true;
     this.estimate = initialEstimate(this.stats.toJSON());
   }
 
-  /** Kernel IP_VS_DEST_F_AVAILABLE: not known to be down, not in maintenance, not passively ejected. */
+  /** Kernel IP_VS_DEST_F_AVAILABLE: not removed for being down (downAction remove), not in maintenance, not passively ejected. */
   get available(): boolean {
-    return this.health !== 'down' && this.admin !== 'maintenance' && this.passive !== 'ejected';
+    const removed = this.health === 'down' && this.downAction === 'remove';
+    return !removed && this.admin !== 'maintenance' && this.passive !== 'ejected';
   }
 
-  /** The weight schedulers see: the configured weight, or 0 while draining. */
+  /** The weight schedulers see: the configured weight, or 0 while draining or quiesced for being down. */
   get weight(): number {
-    return this.admin === 'drain' ? 0 : this.configuredWeight;
+    const quiesced = this.health === 'down' && this.downAction === 'quiesce';
+    return this.admin === 'drain' || quiesced ? 0 : this.configuredWeight;
   }
 
   /** May receive new connections from the scheduler (thresholds aside). */

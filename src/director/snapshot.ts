@@ -1,6 +1,6 @@
 import type { Director } from './director.ts';
 import { type Rates, roundRates } from './rate-estimator.ts';
-import type { AdminState, ForwardMethod, Health } from './real-server.ts';
+import type { AdminState, DownAction, ForwardMethod, Health, LastCheck } from './real-server.ts';
 import type { StatsSnapshot } from './stats.ts';
 import type { ProxyProtocol } from './virtual-service.ts';
 
@@ -16,6 +16,12 @@ export interface RealServerSnapshot {
   weight: number;
   configuredWeight: number;
   health: Health;
+  /** Why health is what it is (last failure, maintenance); absent when unchecked. */
+  healthReason: string | undefined;
+  lastCheck: LastCheck | undefined;
+  downAction: DownAction;
+  /** Inserted by the health subsystem because no real server was up. */
+  fallback: boolean;
   admin: AdminState;
   usable: boolean;
   overloaded: boolean;
@@ -77,6 +83,10 @@ export function snapshotDirector(d: Director): DirectorSnapshot {
         weight: r.weight,
         configuredWeight: r.configuredWeight,
         health: r.health,
+        healthReason: r.healthReason,
+        lastCheck: r.lastCheck && { ...r.lastCheck },
+        downAction: r.downAction,
+        fallback: r.fallback,
         admin: r.admin,
         usable: r.usable,
         overloaded: r.overloaded,
