@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { accessSync, constants } from 'node:fs';
+import { connect } from 'node:net';
 
 /**
  * A real Debian server run as a child of the test (redis-server, slapd, postgres, mariadbd): started with a
@@ -28,8 +29,8 @@ export function findBinary(name: string, extraDirs: readonly string[] = []): str
 
 export interface StartOptions {
   readonly args: readonly string[];
-  /** Printed by the child once it accepts connections. */
-  readonly ready: RegExp;
+  /** Printed by the child once it accepts connections, or the address it will accept on (polled). */
+  readonly ready: RegExp | { readonly host: string; readonly port: number };
   readonly timeoutMs?: number;
   readonly env?: NodeJS.ProcessEnv;
   readonly cwd?: string;
@@ -52,10 +53,12 @@ export async function startChild(binary: string, opts: StartOptions): Promise<Ch
     exited = true;
   });
   const ready = new Promise<void>((resolve, reject) => {
+    const { ready: want } = opts;
     const onData = (chunk: Buffer) => {
       text += chunk.toString('utf8');
-      if (opts.ready.test(text)) resolve();
+      if (want instanceof RegExp && want.test(text)) resolve();
     };
+    if (!(want instanceof RegExp)) void pollConnect(want.host, want.port, () => exited).then(resolve, reject);
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
     void exit.then(() => reject(new Error(`${binary} exited before it was ready:\n${text}`)));
@@ -89,4 +92,20 @@ export async function startChild(binary: string, opts: StartOptions): Promise<Ch
     clearTimeout(timer);
   }
   return server;
+}
+
+/** Resolve once host:port accepts a connection, trying every few ms until `gaveUp()` (the child exited). */
+async function pollConnect(host: string, port: number, gaveUp: () => boolean): Promise<void> {
+  while (!gaveUp()) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = connect({ host, port });
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
