@@ -1,5 +1,7 @@
 import type { Probe, ProbeFactory, ProbeType } from './probe.ts';
 import { connectProbe } from './probes/connect.ts';
+import { httpProbe } from './probes/http.ts';
+import { httpsProbe } from './probes/https.ts';
 import { noneProbe } from './probes/none.ts';
 import { offProbe } from './probes/off.ts';
 import { onProbe } from './probes/on.ts';
@@ -7,6 +9,8 @@ import { onProbe } from './probes/on.ts';
 /** Every probe this build has: one line per probe, sorted by name (adding a probe = one file + one line). */
 export const PROBES: ReadonlyMap<ProbeType, ProbeFactory> = new Map<ProbeType, ProbeFactory>([
   ['connect', connectProbe],
+  ['http', httpProbe],
+  ['https', httpsProbe],
   ['none', noneProbe],
   ['off', offProbe],
   ['on', onProbe],
