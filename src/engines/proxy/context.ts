@@ -1,4 +1,5 @@
 import type { Director } from '../../director/director.ts';
+import type { OutlierDetector } from '../../health/passive/outlier-detector.ts';
 import type { Clock } from '../../platform/clock.ts';
 
 /** A live TCP session or UDP flow the engine tracks for idle expiry and for stop(). */
@@ -17,6 +18,8 @@ export interface ProxyContext {
   readonly clock: Clock;
   /** Client bytes held while the real server connect is in progress (the client is paused above it). */
   readonly maxPendingBytes: number;
+  /** Passive health: sessions report each real server's connect and reset outcomes here (absent = off). */
+  readonly outcomes?: OutlierDetector;
   track(t: Tracked): void;
   untrack(t: Tracked): void;
 }

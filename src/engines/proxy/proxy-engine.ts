@@ -1,6 +1,7 @@
 import type { Director } from '../../director/director.ts';
 import type { DirectorEvent } from '../../director/director-event.ts';
 import type { VirtualService } from '../../director/virtual-service.ts';
+import { OutlierDetector, type PassiveEvent } from '../../health/passive/outlier-detector.ts';
 import { WebfarmError, isWebfarmError } from '../../model/errors.ts';
 import type { Clock, Timer } from '../../platform/clock.ts';
 import type { Engine } from '../engine.ts';
@@ -18,7 +19,15 @@ export interface ProxyEngineOptions {
   readonly sweepIntervalMs?: number;
   /** Client bytes held per session while connecting to the real server (default 64 KiB). */
   readonly maxPendingBytes?: number;
+  /**
+   * Structured records of passive health transitions (ejected, capped, returned), one object per line to
+   * log; the engine has no logger of its own (docs/passive-health.md).
+   */
+  readonly onEvent?: (e: ProxyEngineEvent) => void;
 }
+
+/** What the engine reports through `onEvent`. */
+export type ProxyEngineEvent = PassiveEvent;
 
 /** What tests and the admin API can read about the engine's live state. */
 export interface ProxyEngineSnapshot {
@@ -28,6 +37,8 @@ export interface ProxyEngineSnapshot {
   readonly listening: number;
   /** Bytes the proxy holds in socket write buffers, all sessions together (backpressure bound). */
   readonly bufferedBytes: number;
+  /** Real servers passive health has ejected right now, all services together. */
+  readonly ejected: number;
 }
 
 /**
@@ -38,6 +49,9 @@ export interface ProxyEngineSnapshot {
  * of `serviceReady`); service-removed → close the listener, TCP sessions already accepted run to their end,
  * UDP flows of that service are closed (the service socket was their only way back to the clients);
  * real-server events need nothing (the director schedules).
+ *
+ * Passive health (docs/passive-health.md): TCP sessions report connect failures, resets before any answer
+ * and successes to an OutlierDetector, which ejects servers of services with `spec.passive`.
  */
 export class ProxyEngine implements Engine {
   readonly name = 'proxy';
@@ -49,6 +63,7 @@ export class ProxyEngine implements Engine {
   readonly #ready = new Map<string, Promise<void>>();
   readonly #observed = new Set<string>();
   readonly #tracked = new Set<Tracked>();
+  readonly #outcomes: OutlierDetector;
   #unsubscribe: (() => void) | undefined;
   #sweeper: Timer | undefined;
 
@@ -57,10 +72,13 @@ export class ProxyEngine implements Engine {
     this.#onError = opts.onError ?? (() => {});
     this.#sweepIntervalMs = opts.sweepIntervalMs ?? 1000;
     const tracked = this.#tracked;
+    const clock = opts.clock ?? director.clock;
+    this.#outcomes = new OutlierDetector(clock, opts.onEvent);
     this.#ctx = {
       director,
-      clock: opts.clock ?? director.clock,
+      clock,
       maxPendingBytes: opts.maxPendingBytes ?? 64 * 1024,
+      outcomes: this.#outcomes,
       track: (t) => tracked.add(t),
       untrack: (t) => tracked.delete(t),
     };
@@ -80,7 +98,9 @@ export class ProxyEngine implements Engine {
     this.#sweeper = clock.setInterval(() => this.#sweep(clock.now()), this.#sweepIntervalMs);
   }
 
+  /** Also puts every server passive health ejected back in service: that state lives with the engine. */
   async stop(): Promise<void> {
+    this.#outcomes.stop();
     await this.#closeAll();
     await Promise.all([...this.#tracked].map((t) => t.destroy()));
   }
@@ -93,7 +113,8 @@ export class ProxyEngine implements Engine {
   snapshot(): ProxyEngineSnapshot {
     let bufferedBytes = 0;
     for (const t of this.#tracked) bufferedBytes += t.bufferedBytes();
-    return { tracked: this.#tracked.size, listening: this.#listeners.size, bufferedBytes };
+    const ejected = this.#outcomes.ejectedCount;
+    return { tracked: this.#tracked.size, listening: this.#listeners.size, bufferedBytes, ejected };
   }
 
   #onEvent(e: DirectorEvent): void {

@@ -2,6 +2,7 @@ import { type Socket, connect } from 'node:net';
 import type { Connection } from '../../director/connection.ts';
 import type { RealServer } from '../../director/real-server.ts';
 import type { Schedule, VirtualService } from '../../director/virtual-service.ts';
+import type { FailureKind } from '../../health/passive/outlier.ts';
 import type { Timer } from '../../platform/clock.ts';
 import type { Flow } from '../../scheduler/scheduler.ts';
 import { afterConnectFailure } from './connect-retry.ts';
@@ -25,6 +26,10 @@ type Phase = 'connecting' | 'spliced' | 'done';
  * Teardown: graceful when both directions have ended (FIN each way) and both sockets closed; abrupt when
  * either side errors, resets or closes early, or the idle timeout passes: both sockets are destroyed,
  * and a reset or error on one side is passed on as a reset (RST) to the other.
+ *
+ * Passive health (docs/passive-health.md) gets one outcome per connect attempt: a refused or timed-out
+ * connect is a failure; a connected attempt is a failure ('reset') if the real server resets it before
+ * sending a byte, else a success, reported at its first byte or when the session ends.
  */
 export class TcpSession implements Tracked {
   readonly #ctx: ProxyContext;
@@ -45,6 +50,8 @@ export class TcpSession implements Tracked {
   #outDone = false;
   #clientClosed = false;
   #upClosed = true;
+  /** Connected, and the real server has neither answered nor reset yet (passive health verdict open). */
+  #unanswered = false;
   #finished = false;
   #waiters: (() => void)[] = [];
 
@@ -117,11 +124,11 @@ export class TcpSession implements Tracked {
 
   #onConnectTimeout = (): void => {
     this.#connectTimer = undefined;
-    this.#connectFailed();
+    this.#connectFailed('connect-timeout');
   };
 
   /** The current attempt was refused or timed out: count it, close its Connection, retry or give up. */
-  #connectFailed(): void {
+  #connectFailed(kind: FailureKind): void {
     this.#connectTimer?.cancel();
     this.#connectTimer = undefined;
     const up = this.#upstream;
@@ -132,6 +139,7 @@ export class TcpSession implements Tracked {
     this.#conn = undefined;
     if (conn) {
       conn.dest.connectFailures++;
+      this.#ctx.outcomes?.failure(this.#svc, conn.dest, kind);
       this.#failed.add(conn.dest);
       conn.close(this.#ctx.clock.now());
     }
@@ -163,6 +171,7 @@ export class TcpSession implements Tracked {
     const conn = this.#conn as Connection;
     const client = this.#client;
     this.#phase = 'spliced';
+    this.#unanswered = true;
     conn.established();
     this.#idle.touch(this.#ctx.clock.now());
     const version = this.#svc.spec.proxyProtocol;
@@ -202,6 +211,7 @@ export class TcpSession implements Tracked {
   };
 
   #countOut = (bytes: number): void => {
+    if (this.#unanswered) this.#verdict(undefined);
     this.#idle.ticks++;
     (this.#conn as Connection).countOut(bytes);
   };
@@ -228,10 +238,27 @@ export class TcpSession implements Tracked {
     this.#abort(true);
   };
 
-  #onUpstreamError = (): void => {
-    if (this.#phase === 'connecting') this.#connectFailed();
-    else this.#abort(true);
+  #onUpstreamError = (err: NodeJS.ErrnoException): void => {
+    const reset = err.code === 'ECONNRESET' || err.code === 'EPIPE';
+    if (reset && this.#conn) this.#conn.dest.resets++;
+    if (this.#phase === 'connecting') {
+      // Accepted and reset before the connect completed here: a reset; anything else: refused/unreachable.
+      this.#connectFailed(reset ? 'reset' : 'connect-refused');
+      return;
+    }
+    if (this.#unanswered) this.#verdict(reset ? 'reset' : undefined);
+    this.#abort(true);
   };
+
+  /** Report the connected attempt's outcome to passive health, once: a failure kind, or success. */
+  #verdict(failure: FailureKind | undefined): void {
+    this.#unanswered = false;
+    const dest = this.#conn?.dest;
+    const outcomes = this.#ctx.outcomes;
+    if (!dest || !outcomes) return;
+    if (failure) outcomes.failure(this.#svc, dest, failure);
+    else outcomes.success(this.#svc, dest);
+  }
 
   #onClientClose = (): void => {
     this.#clientClosed = true;
@@ -267,6 +294,7 @@ export class TcpSession implements Tracked {
     if (this.#finished || !this.#clientClosed || !this.#upClosed) return;
     this.#finished = true;
     this.#phase = 'done';
+    if (this.#unanswered) this.#verdict(undefined);
     this.#conn?.close(this.#ctx.clock.now());
     this.#ctx.untrack(this);
     for (const w of this.#waiters) w();
