@@ -69,3 +69,10 @@ export function scriptedPeer(script: readonly string[]): Promise<MisbehavingPeer
     });
   });
 }
+
+/** On the first bytes received, answers `reply` (binary protocols), optionally closes, otherwise hangs. */
+export function replyOncePeer(reply: Buffer, thenClose = false): Promise<MisbehavingPeer> {
+  return listen((s) => {
+    s.once('data', () => (thenClose ? s.end(reply) : s.write(reply)));
+  });
+}
