@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { DEFAULTS, parseArgs, parseDuration } from './args.ts';
 import { haproxyCfg, nginxConf } from './configs.ts';
 import { DOC_END, DOC_START, replaceResults } from './doc.ts';
+import { busyWarning } from './machine.ts';
 import { parseIperf } from './measure-throughput.ts';
 import { parseUdpLoad } from './measure-udp.ts';
 import { parseCpuSeconds, parseRssKiB } from './proc-stats.ts';
@@ -141,4 +142,9 @@ test('forwards and peer configs', () => {
   assert.match(nginx, /access_log off;/);
   assert.match(nginx, /listen 127\.0\.0\.1:18080/);
   assert.match(nginx, /return 200 "hello\\n"/);
+});
+
+test('busy warning only above half the CPUs', () => {
+  assert.equal(busyWarning([0.9, 1, 1], 2), undefined);
+  assert.match(busyWarning([3.2, 1, 1], 2) ?? '', /load average 3\.2 on 2 CPUs/);
 });

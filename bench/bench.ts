@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { type BenchOptions, parseArgs, USAGE } from './args.ts';
 import { writeResultsSection } from './doc.ts';
 import { stopAll } from './exec.ts';
-import { machineInfo, roundLoad } from './machine.ts';
+import { busyWarning, machineInfo, roundLoad } from './machine.ts';
 import { createNetns, type Netns } from './netns.ts';
 import { ROOT } from './peers.ts';
 import { renderResults } from './report.ts';
@@ -80,6 +80,11 @@ async function runAll(ns: Netns, dir: string, opts: BenchOptions): Promise<Bench
     notes: [],
   };
   log(`namespace ${ns.name}; load average ${result.machine.loadBefore.join(' ')}`);
+  const busy = busyWarning(result.machine.loadBefore, result.machine.nproc);
+  if (busy) {
+    result.notes.push(busy);
+    log(busy);
+  }
   await runTrafficPhase(ns, dir, opts, result, log);
   if (opts.only.includes('idle')) await runIdlePhase(ns, dir, opts, result, log);
   result.finishedAt = new Date().toISOString();

@@ -38,3 +38,10 @@ export async function machineInfo(): Promise<MachineInfo> {
 export function roundLoad(l: readonly number[]): number[] {
   return l.map((x) => Math.round(x * 100) / 100);
 }
+
+/** A note when the machine was already busy: absolute rates then say more about the load than the proxy. */
+export function busyWarning(load: readonly number[], nproc: number): string | undefined {
+  const l1 = load[0] ?? 0;
+  if (l1 <= nproc / 2) return undefined;
+  return `load average ${l1} on ${nproc} CPUs at the start: other work was running, rates are noisy (CPU per unit and ratios hold up better)`;
+}

@@ -18,6 +18,7 @@ import { formatNumber } from '../report.ts';
 import type { Sample } from '../sample.ts';
 import { summarize } from '../stats.ts';
 import { BACKEND, type Forward, formatForward } from '../topology.ts';
+import { writeEngineCopy } from './engine-copy.ts';
 
 type M = 'keepalive' | 'close' | 'throughput';
 const UNIT: Record<M, [string, string]> = {
@@ -30,7 +31,8 @@ const UNIT: Record<M, [string, string]> = {
 function scriptFor(variant: string, fwds: string[]): [string, string[]] {
   if (variant === 'webfarm') return ['bench/webfarm-proxy.ts', fwds];
   if (variant === 'raw') return ['bench/scratch/raw-proxy.ts', fwds];
-  if (variant.startsWith('scratch-engine')) return ['bench/scratch/engine-proxy.ts', [variant, ...fwds]];
+  if (variant.startsWith('scratch-engine'))
+    return ['.bench/scratch-engine/engine-proxy.ts', [variant, ...fwds]];
   return ['bench/scratch/pipe-proxy.ts', [variant, ...fwds]];
 }
 
@@ -101,6 +103,7 @@ const cleanup = async () => {
 };
 process.on('SIGINT', () => void cleanup().finally(() => process.exit(130)));
 try {
+  if (variants.some((v) => v.startsWith('scratch-engine'))) writeEngineCopy();
   await startNginx(ns, dir);
   await startIperfServer(ns);
   const haFwds: Forward[] = [
