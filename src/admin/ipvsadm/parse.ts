@@ -155,7 +155,6 @@ function parseOrThrow(argv: readonly string[], names: PortNames, program: string
     scheduler: undefined,
     persistS: undefined,
     netmask: undefined,
-    server: undefined,
     serverAddr: undefined,
     forward: undefined,
     weight: 1,
