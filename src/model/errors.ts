@@ -20,6 +20,9 @@ export const ERROR_CODES = [
   'WF_ERR_ADMIN_UNREACHABLE',
   'WF_ERR_ADMIN_REQUEST',
   'WF_ERR_CLI_USAGE',
+  'WF_ERR_CLUSTER_AUTHKEYS',
+  'WF_ERR_CLUSTER_AUTHKEYS_MODE',
+  'WF_ERR_CLUSTER_GENERATION',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
