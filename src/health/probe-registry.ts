@@ -5,6 +5,8 @@ import { httpsProbe } from './probes/https.ts';
 import { noneProbe } from './probes/none.ts';
 import { offProbe } from './probes/off.ts';
 import { onProbe } from './probes/on.ts';
+import { tcpProbe } from './probes/tcp.ts';
+import { udpProbe } from './probes/udp.ts';
 
 /** Every probe this build has: one line per probe, sorted by name (adding a probe = one file + one line). */
 export const PROBES: ReadonlyMap<ProbeType, ProbeFactory> = new Map<ProbeType, ProbeFactory>([
@@ -14,6 +16,8 @@ export const PROBES: ReadonlyMap<ProbeType, ProbeFactory> = new Map<ProbeType, P
   ['none', noneProbe],
   ['off', offProbe],
   ['on', onProbe],
+  ['tcp', tcpProbe],
+  ['udp', udpProbe],
 ]);
 
 export function probeFactory(type: ProbeType): ProbeFactory | undefined {
