@@ -26,6 +26,8 @@ export interface CheckStatus {
   readonly state: DampState;
   readonly last: ProbeResult | undefined;
   readonly lastAtMs: number | undefined;
+  /** The last run took the check out of `unknown`: its first verdict (not a change worth an alert). */
+  readonly firstVerdict: boolean;
 }
 
 export interface MonitorDeps {
@@ -45,6 +47,7 @@ interface Running {
   state: DampState;
   last: ProbeResult | undefined;
   lastAtMs: number | undefined;
+  firstVerdict: boolean;
   timer: Timer | undefined;
   inflight: AbortController | undefined;
   stopped: boolean;
@@ -87,7 +90,7 @@ export class Monitor {
 
   status(key: string): CheckStatus | undefined {
     const r = this.#checks.get(key);
-    return r && { state: r.state, last: r.last, lastAtMs: r.lastAtMs };
+    return r && { state: r.state, last: r.last, lastAtMs: r.lastAtMs, firstVerdict: r.firstVerdict };
   }
 
   get keys(): string[] {
@@ -103,6 +106,7 @@ export class Monitor {
       state: c.initial,
       last: undefined,
       lastAtMs: undefined,
+      firstVerdict: false,
       timer: undefined,
       inflight: undefined,
       stopped: false,
@@ -143,6 +147,7 @@ export class Monitor {
     }
     if (r.stopped) return;
     const out = step(r.state, result, r.spec);
+    r.firstVerdict = r.state.kind === 'unknown' && out.state.kind !== 'unknown';
     r.state = out.state;
     r.last = result;
     r.lastAtMs = clock.wallNow();
