@@ -38,7 +38,8 @@ interface Acc {
 
 export function parseAuthkeys(text: string): AuthkeysParse {
   const acc: Acc = { keys: new Map(), issues: [] };
-  text.split('\n').forEach((raw, i) => parseLine(acc, raw, i + 1));
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) parseLine(acc, lines[i]!, i + 1);
   if (acc.sendId === undefined) acc.issues.push({ line: 0, message: 'missing "auth N" line' });
   else if (!acc.keys.has(acc.sendId.id)) {
     acc.issues.push({
