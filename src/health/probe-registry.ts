@@ -1,5 +1,6 @@
 import type { Probe, ProbeFactory, ProbeType } from './probe.ts';
 import { connectProbe } from './probes/connect.ts';
+import { externalProbe } from './probes/external.ts';
 import { httpProbe } from './probes/http.ts';
 import { httpsProbe } from './probes/https.ts';
 import { noneProbe } from './probes/none.ts';
@@ -11,6 +12,7 @@ import { udpProbe } from './probes/udp.ts';
 /** Every probe this build has: one line per probe, sorted by name (adding a probe = one file + one line). */
 export const PROBES: ReadonlyMap<ProbeType, ProbeFactory> = new Map<ProbeType, ProbeFactory>([
   ['connect', connectProbe],
+  ['external', externalProbe],
   ['http', httpProbe],
   ['https', httpsProbe],
   ['none', noneProbe],
