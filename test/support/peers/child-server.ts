@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 
 /**
@@ -34,18 +34,18 @@ export interface StartOptions {
   readonly timeoutMs?: number;
   readonly env?: NodeJS.ProcessEnv;
   readonly cwd?: string;
-  /** Run as this user (through runuser) — postgres refuses to run as root. */
-  readonly user?: string;
+  /** Run as this uid/gid (postgres refuses to run as root); see `systemUser`. */
+  readonly uid?: number;
+  readonly gid?: number;
 }
 
 export async function startChild(binary: string, opts: StartOptions): Promise<ChildServer> {
-  const [cmd, args] = opts.user
-    ? ['runuser', ['-u', opts.user, '--', binary, ...opts.args]]
-    : [binary, [...opts.args]];
-  const child: ChildProcess = spawn(cmd as string, args as string[], {
+  const child: ChildProcess = spawn(binary, [...opts.args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: opts.env ?? process.env,
     ...(opts.cwd ? { cwd: opts.cwd } : {}),
+    ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
+    ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
   });
   let text = '';
   let exited = false;
@@ -108,4 +108,14 @@ async function pollConnect(host: string, port: number, gaveUp: () => boolean): P
     if (ok) return;
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** The uid and gid of a local account from /etc/passwd, or undefined when there is none. */
+export function systemUser(name: string): { uid: number; gid: number } | undefined {
+  for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
+    const [user, , uid, gid] = line.split(':');
+    if (user === name && uid !== undefined && gid !== undefined)
+      return { uid: Number(uid), gid: Number(gid) };
+  }
+  return undefined;
 }
