@@ -1,6 +1,25 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Director } from '../director/director.ts';
-import { snapshotDirector } from '../director/snapshot.ts';
+import type { Engine } from '../engines/engine.ts';
+import { ApiError, sendError, send, toApiError } from './http.ts';
+import type { ApiContext, Handler, Params } from './routes/context.ts';
+import { addReal, deleteReal, getReal, listReals, patchReal, replaceReal } from './routes/reals.ts';
+import {
+  addService,
+  clearServices,
+  deleteService,
+  editService,
+  getService,
+  listServices,
+} from './routes/services.ts';
+import {
+  getStatus,
+  getTimeouts,
+  listConnections,
+  setTimeouts,
+  zeroAll,
+  zeroService,
+} from './routes/table.ts';
 
 /** Facts about the running process the API reports beside the director tables. */
 export interface RunInfo {
@@ -10,29 +29,78 @@ export interface RunInfo {
   readonly config: string | undefined;
 }
 
+export interface AdminApiOptions {
+  /** The engine serving the director: services added through the API wait for its listener (all or nothing). */
+  readonly engine?: Engine;
+}
+
 export type AdminHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** Path pattern (":sid", ":rid" capture one segment) → handler per method. docs/api.md describes each. */
+const ROUTES: ReadonlyArray<readonly [string, Readonly<Record<string, Handler>>]> = [
+  ['v1/status', { GET: getStatus }],
+  ['v1/services', { GET: listServices, POST: addService, DELETE: clearServices }],
+  ['v1/services/:sid', { GET: getService, PUT: editService, DELETE: deleteService }],
+  ['v1/services/:sid/zero', { POST: zeroService }],
+  ['v1/services/:sid/reals', { GET: listReals, POST: addReal }],
+  ['v1/services/:sid/reals/:rid', { GET: getReal, PUT: replaceReal, PATCH: patchReal, DELETE: deleteReal }],
+  ['v1/zero', { POST: zeroAll }],
+  ['v1/timeouts', { GET: getTimeouts, PUT: setTimeouts }],
+  ['v1/connections', { GET: listConnections }],
+];
 
 /**
  * The admin API as a request handler that never listens (tests call it in-process; admin/server.ts binds
- * it to the Unix socket). Read-only for now: GET /v1/status.
+ * it to the Unix socket). JSON in and out; errors are `{error: {code, message, field}}` with a 4xx status
+ * and change nothing.
  */
-export function buildAdminApi(director: Director, info: RunInfo): AdminHandler {
+export function buildAdminApi(
+  director: Director,
+  info: RunInfo,
+  options: AdminApiOptions = {},
+): AdminHandler {
+  const ctx: ApiContext = { director, info, engine: options.engine };
   return (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://admin');
-    if (req.method === 'GET' && url.pathname === '/v1/status') {
-      return send(res, 200, { ...info, ...snapshotDirector(director) });
-    }
-    if (url.pathname === '/v1/status') return send(res, 405, error('method not allowed', 'method'));
-    return send(res, 404, error(`no resource ${url.pathname}`, 'path'));
+    dispatch(ctx, req)
+      .then(([status, body]) => send(res, status, body))
+      .catch((e: unknown) => sendError(res, toApiError(e, 'body')));
   };
 }
 
-function error(message: string, field: string): { error: { message: string; field: string } } {
-  return { error: { message, field } };
+async function dispatch(ctx: ApiContext, req: IncomingMessage): Promise<readonly [number, unknown]> {
+  const path = new URL(req.url ?? '/', 'http://admin').pathname;
+  const segments = path.split('/').filter((s) => s !== '');
+  for (const [pattern, methods] of ROUTES) {
+    const params = match(pattern, segments);
+    if (!params) continue;
+    const handler = methods[req.method ?? 'GET'];
+    if (!handler) {
+      throw new ApiError(
+        405,
+        'WF_ERR_ADMIN_BAD_REQUEST',
+        `method ${req.method} not allowed on ${path}`,
+        'method',
+      );
+    }
+    return handler(ctx, params, req);
+  }
+  throw new ApiError(404, 'WF_ERR_ADMIN_BAD_REQUEST', `no resource ${path}`, 'path');
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
+function match(pattern: string, segments: readonly string[]): Params | undefined {
+  const parts = pattern.split('/');
+  if (parts.length !== segments.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < parts.length; i++) {
+    const want = parts[i] as string;
+    const got = segments[i] as string;
+    if (want.startsWith(':')) {
+      try {
+        params[want.slice(1)] = decodeURIComponent(got);
+      } catch {
+        return undefined;
+      }
+    } else if (want !== got) return undefined;
+  }
+  return params;
 }

@@ -20,8 +20,11 @@ export function adminRequest(
           try {
             const parsed = JSON.parse(text) as unknown;
             if ((res.statusCode ?? 500) >= 400) {
-              const msg = (parsed as { error?: { message?: string } }).error?.message ?? text;
-              reject(new WebfarmError('WF_ERR_ADMIN_REQUEST', `${method} ${path}: ${msg}`));
+              const error = (parsed as { error?: { message?: string; code?: string; field?: string } }).error;
+              const msg = error?.message ?? text;
+              // cause: the HTTP status and the API's error object, for callers that map codes (ipvsadm).
+              const cause = { status: res.statusCode, error };
+              reject(new WebfarmError('WF_ERR_ADMIN_REQUEST', `${method} ${path}: ${msg}`, { cause }));
             } else resolve(parsed);
           } catch {
             reject(new WebfarmError('WF_ERR_ADMIN_REQUEST', `${method} ${path}: unreadable reply`));

@@ -45,7 +45,7 @@ export async function startFarm(o: FarmOptions): Promise<RunningFarm> {
       engine: engine.name,
       config: o.configPath,
     };
-    if (socket !== false) admin = await listenAdmin(buildAdminApi(director, info), socket);
+    if (socket !== false) admin = await listenAdmin(buildAdminApi(director, info, { engine }), socket);
   } catch (e) {
     director.stop();
     await engine.stop();
