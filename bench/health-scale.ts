@@ -2,14 +2,18 @@
 // a standalone measurement, run with
 //
 //   npx tsx bench/health-scale.ts [--servers 1000] [--interval-ms 1000] [--seconds 30] [--warmup 5]
+//   npx tsx bench/health-scale.ts --baseline     # the floor: bare net.connect + destroy, no Monitor
 //
 // It starts one child process holding N listening TCP sockets on 127.0.0.1 (port 0 each: loopback only),
 // then runs the real health Monitor (src/health/monitor.ts) in this process with one `connect` check per
 // socket at the given interval, and measures THIS process only (the checker): CPU as a share of one core
 // (process.cpuUsage over wall time) and RSS (max and at the end), after a warm-up that lets the jittered
-// first runs spread out. The child's CPU (accepting the connections) is reported separately.
+// first runs spread out. The child's CPU (accepting the connections) is reported separately. With
+// --baseline the same connects are made by bare staggered intervals (no Monitor, no probe, no timeout), to
+// separate the checker's own cost from the sockets' (syscalls and loopback TCP processing).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { connect } from 'node:net';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { CheckSpec } from '../src/health/check-spec.ts';
@@ -43,6 +47,7 @@ interface Options {
   intervalMs: number;
   seconds: number;
   warmup: number;
+  baseline: boolean;
 }
 
 function options(): Options {
@@ -52,6 +57,7 @@ function options(): Options {
       'interval-ms': { type: 'string', default: '1000' },
       seconds: { type: 'string', default: '30' },
       warmup: { type: 'string', default: '5' },
+      baseline: { type: 'boolean', default: false },
     },
   });
   return {
@@ -59,6 +65,7 @@ function options(): Options {
     intervalMs: Number(values['interval-ms']),
     seconds: Number(values.seconds),
     warmup: Number(values.warmup),
+    baseline: values.baseline,
   };
 }
 
@@ -96,23 +103,49 @@ function checks(ports: number[], intervalMs: number): MonitoredCheck[] {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** --baseline: one bare connect + destroy per port per interval, staggered; returns a stop function. */
+function bareConnects(ports: number[], intervalMs: number, onDone: (ok: boolean) => void): () => void {
+  const timers: NodeJS.Timeout[] = [];
+  ports.forEach((port, i) => {
+    const tick = () => {
+      const s = connect({ host: HOST, port });
+      s.once('connect', () => {
+        s.destroy();
+        onDone(true);
+      });
+      s.once('error', () => onDone(false));
+    };
+    const start = setTimeout(
+      () => timers.push(setInterval(tick, intervalMs)),
+      (i * intervalMs) / ports.length,
+    );
+    timers.push(start);
+  });
+  return () => {
+    for (const t of timers) clearTimeout(t);
+  };
+}
+
 async function main(): Promise<void> {
   const o = options();
   const { child, ports } = await startPeer(o.servers);
   let reports = 0;
   let failures = 0;
+  const count = (ok: boolean) => {
+    reports++;
+    if (!ok) failures++;
+  };
   const monitor = new Monitor({
     clock: systemClock,
     rng: seededRng(1),
     log: silentLogger,
     probe: createProbe,
-    onReport: (r) => {
-      reports++;
-      if (!r.result.ok) failures++;
-    },
+    onReport: (r) => count(r.result.ok),
   });
+  let stopBaseline = () => {};
   try {
-    monitor.reconcile(checks(ports, o.intervalMs));
+    if (o.baseline) stopBaseline = bareConnects(ports, o.intervalMs, count);
+    else monitor.reconcile(checks(ports, o.intervalMs));
     await sleep(o.warmup * 1000);
     const cpu0 = process.cpuUsage();
     const peerCpu0 = cpuSeconds(child.pid as number);
@@ -130,6 +163,7 @@ async function main(): Promise<void> {
     const peerCpuS = cpuSeconds(child.pid as number) - peerCpu0;
     const mem = process.memoryUsage();
     const result = {
+      mode: o.baseline ? 'baseline' : 'monitor',
       servers: o.servers,
       intervalMs: o.intervalMs,
       seconds: Number(wallS.toFixed(1)),
@@ -152,6 +186,7 @@ async function main(): Promise<void> {
     );
   } finally {
     monitor.stop();
+    stopBaseline();
     child.kill('SIGTERM');
   }
 }
