@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { epsvPort, ftpDataMatches, ftpProbeFactory, pasvPort } from '../../src/health/probes/ftp.ts';
+import { epsvPort, ftpDataMatches, ftpProbe, pasvPort } from '../../src/health/probes/ftp.ts';
 import { until } from '../support/net.ts';
 import {
   closingPeer,
@@ -46,7 +46,7 @@ describe('ftp probe against a real vsftpd', { skip }, () => {
   ];
   for (const [name, peer, settings, address] of up) {
     test(`ftp: ${name}: up`, async () => {
-      const r = await runProbe(ftpProbeFactory, peer().port, settings, 5000, address || undefined);
+      const r = await runProbe(ftpProbe, peer().port, settings, 5000, address || undefined);
       assert.equal(r.ok, true, reasonOf(r));
       if (r.ok) assert.match(r.detail ?? '', /^retrieved \d+ bytes$/);
     });
@@ -73,7 +73,7 @@ describe('ftp probe against a real vsftpd', { skip }, () => {
   ];
   for (const [name, settings, reason] of down) {
     test(`ftp: ${name}: down`, async () => {
-      assert.match(reasonOf(await runProbe(ftpProbeFactory, v4.port, settings)), reason);
+      assert.match(reasonOf(await runProbe(ftpProbe, v4.port, settings)), reason);
     });
   }
 });
@@ -95,21 +95,21 @@ async function withData(
 describe('ftp probe against misbehaving peers', () => {
   test('the data connection goes to the target, not the PASV address; 226 after the data: up', () =>
     withData(closingPeer('payload\n'), '150 sending\r\n226 done\r\n', async (control, data) => {
-      const r = await runProbe(ftpProbeFactory, control.port, { request: 'f', receive: '^payload$' });
+      const r = await runProbe(ftpProbe, control.port, { request: 'f', receive: '^payload$' });
       assert.deepEqual(r, { ok: true, detail: 'retrieved 8 bytes' });
       assert.equal(data.accepted(), 1);
     }));
 
   test('the transfer ends 426 (aborted) after the data: down', () =>
     withData(closingPeer('payload\n'), '150 sending\r\n426 connection lost\r\n', async (control) => {
-      const r = await runProbe(ftpProbeFactory, control.port, { request: 'f' });
+      const r = await runProbe(ftpProbe, control.port, { request: 'f' });
       assert.equal(reasonOf(r), 'transfer: expected 226 or 250, got 426 "connection lost"');
     }));
 
   test('the data connection hangs: down at the check timeout, both sockets released', () =>
     withData(hangingPeer(), '150 sending\r\n', async (control, data) => {
       assert.match(
-        reasonOf(await runProbe(ftpProbeFactory, control.port, { request: 'f' }, 300)),
+        reasonOf(await runProbe(ftpProbe, control.port, { request: 'f' }, 300)),
         /^aborted/,
       );
       await until(() => control.open() === 0 && data.open() === 0, 'the probe to release both sockets');
@@ -117,14 +117,14 @@ describe('ftp probe against misbehaving peers', () => {
 
   test('a control peer that accepts and never answers: down at the check timeout', () =>
     withPeer(hangingPeer(), async (peer) => {
-      assert.match(reasonOf(await runProbe(ftpProbeFactory, peer.port, { request: 'f' }, 200)), /^aborted/);
+      assert.match(reasonOf(await runProbe(ftpProbe, peer.port, { request: 'f' }, 200)), /^aborted/);
       await until(() => peer.open() === 0, 'the probe to release its socket');
     }));
 
   test('a control peer that closes early (at once, mid multi-line greeting): down', async () => {
     for (const first of ['', '220-welcome\r\n']) {
       await withPeer(closingPeer(first), async (peer) => {
-        const r = await runProbe(ftpProbeFactory, peer.port, { request: 'f' });
+        const r = await runProbe(ftpProbe, peer.port, { request: 'f' });
         assert.match(reasonOf(r), /^connection closed by peer while waiting for a line/);
       });
     }
@@ -132,7 +132,7 @@ describe('ftp probe against misbehaving peers', () => {
 
   test('wrong password: down with the 530', () =>
     withPeer(scriptedPeer(['220 hi\r\n', '331 pw\r\n', '530 Login incorrect.\r\n']), async (peer) => {
-      const r = await runProbe(ftpProbeFactory, peer.port, { request: 'f', login: 'u', password: 'nope' });
+      const r = await runProbe(ftpProbe, peer.port, { request: 'f', login: 'u', password: 'nope' });
       assert.equal(reasonOf(r), 'PASS: expected 230 or 202, got 530 "Login incorrect."');
     }));
 });
@@ -147,8 +147,8 @@ test('ftp: passive reply parsing, line matching and validation', () => {
   assert.equal(ftpDataMatches(Buffer.from('a\r\nb c\r\n'), '^b c$'), true, 'lines are matched without CR LF');
   assert.equal(ftpDataMatches(Buffer.from('a\nb'), 'a\\nb'), false, 'one line at a time, as ldirectord');
   assert.equal(ftpDataMatches(Buffer.alloc(0), undefined), true);
-  assert.deepEqual(ftpProbeFactory.validate({ request: 'f', receive: 'x' }, { protocol: 'tcp' }), []);
-  assert.deepEqual(ftpProbeFactory.validate({ receive: '(' }, { protocol: 'tcp' }), [
+  assert.deepEqual(ftpProbe.validate({ request: 'f', receive: 'x' }, { protocol: 'tcp' }), []);
+  assert.deepEqual(ftpProbe.validate({ receive: '(' }, { protocol: 'tcp' }), [
     'request: required by the ftp check (the file to retrieve)',
     'receive: invalid regex "(": Invalid regular expression: /(/: Unterminated group',
   ]);

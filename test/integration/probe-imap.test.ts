@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { imapProbeFactory, imapQuoted } from '../../src/health/probes/imap.ts';
+import { imapProbe, imapQuoted } from '../../src/health/probes/imap.ts';
 import { until } from '../support/net.ts';
 import { imapArgs, startImapPeer } from '../support/peers/imap-peer.ts';
 import { closingPeer, hangingPeer, scriptedPeer } from '../support/peers/misbehaving-peer.ts';
@@ -29,7 +29,7 @@ const dialogues: Array<[string, { login?: string; password?: string }, boolean, 
 for (const [name, settings, up, lines] of dialogues) {
   test(`imap: ${name}: ${up ? 'up' : 'down'}`, () =>
     withPeer(startImapPeer(users), async (peer) => {
-      const r = await runProbe(imapProbeFactory, peer.port, settings);
+      const r = await runProbe(imapProbe, peer.port, settings);
       assert.equal(r.ok, up, reasonOf(r));
       if (!r.ok) assert.equal(r.reason, 'LOGIN: expected a1 OK, got "a1 NO [AUTHENTICATIONFAILED] failed"');
       await until(() => peer.received.length === lines.length, `${lines.length} lines at the peer`);
@@ -51,7 +51,7 @@ for (const [name, script, reason] of broken) {
   test(`imap: ${name}: down`, () =>
     withPeer(scriptedPeer(script), async (peer) => {
       assert.match(
-        reasonOf(await runProbe(imapProbeFactory, peer.port, { login: 'a', password: 'b' })),
+        reasonOf(await runProbe(imapProbe, peer.port, { login: 'a', password: 'b' })),
         reason,
       );
     }));
@@ -59,16 +59,16 @@ for (const [name, script, reason] of broken) {
 
 test('imap: a peer that accepts and never answers: down at the check timeout, socket released', () =>
   withPeer(hangingPeer(), async (peer) => {
-    assert.match(reasonOf(await runProbe(imapProbeFactory, peer.port, {}, 200)), /^aborted/);
+    assert.match(reasonOf(await runProbe(imapProbe, peer.port, {}, 200)), /^aborted/);
     await until(() => peer.open() === 0, 'the probe to release its socket');
   }));
 
 test('imap: a peer that closes early (at once, or after the greeting): down', async () => {
   await withPeer(closingPeer(), async (peer) => {
-    assert.match(reasonOf(await runProbe(imapProbeFactory, peer.port)), /^connection closed by peer/);
+    assert.match(reasonOf(await runProbe(imapProbe, peer.port)), /^connection closed by peer/);
   });
   await withPeer(closingPeer('* OK hi\r\n'), async (peer) => {
-    const r = await runProbe(imapProbeFactory, peer.port, { login: 'a', password: 'b' });
+    const r = await runProbe(imapProbe, peer.port, { login: 'a', password: 'b' });
     assert.match(reasonOf(r), /^connection closed by peer/);
   });
 });
@@ -80,9 +80,9 @@ test('imap: quoting round-trips through the peer parser', () => {
 });
 
 test('imap: validation', () => {
-  assert.deepEqual(imapProbeFactory.validate({ login: 'a', password: 'b' }, { protocol: 'tcp' }), []);
-  assert.deepEqual(imapProbeFactory.validate({ password: 'b', database: 'x' }, { protocol: 'tcp' }), [
-    'database: not used by the imap check',
+  assert.deepEqual(imapProbe.validate({ login: 'a', password: 'b' }, { protocol: 'tcp' }), []);
+  assert.deepEqual(imapProbe.validate({ password: 'b', database: 'x' }, { protocol: 'tcp' }), [
+    'database: imap checks do not use it',
     'password: set without login for the imap check',
   ]);
 });

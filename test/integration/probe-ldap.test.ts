@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { BER, integer, octetString, tlv } from '../../src/health/probes/ber.ts';
 import {
   bindRequest,
-  ldapProbeFactory,
+  ldapProbe,
   parseResultMessage,
   unbindRequest,
 } from '../../src/health/probes/ldap.ts';
@@ -34,11 +34,11 @@ describe('ldap probe against a real slapd', { skip }, () => {
   });
 
   test('anonymous bind: up', async () => {
-    assert.deepEqual(await runProbe(ldapProbeFactory, open.port), { ok: true, detail: 'anonymous bind' });
+    assert.deepEqual(await runProbe(ldapProbe, open.port), { ok: true, detail: 'anonymous bind' });
   });
 
   test('rootdn with its password: up', async () => {
-    const r = await runProbe(ldapProbeFactory, open.port, { login: ROOT_DN, password: ROOT_PASSWORD });
+    const r = await runProbe(ldapProbe, open.port, { login: ROOT_DN, password: ROOT_PASSWORD });
     assert.deepEqual(r, { ok: true, detail: `bound as ${ROOT_DN}` });
   });
 
@@ -64,7 +64,7 @@ describe('ldap probe against a real slapd', { skip }, () => {
   ];
   for (const [name, port, settings, reason] of down) {
     test(`${name}: down`, async () => {
-      assert.equal(reasonOf(await runProbe(ldapProbeFactory, port(), settings)), reason);
+      assert.equal(reasonOf(await runProbe(ldapProbe, port(), settings)), reason);
     });
   }
 });
@@ -106,7 +106,7 @@ describe('ldap probe against misbehaving peers', () => {
   for (const [name, reply, up, detail] of answers) {
     test(`${name}: ${up ? 'up' : 'down'}`, () =>
       withPeer(replyOncePeer(reply), async (peer) => {
-        const r = await runProbe(ldapProbeFactory, peer.port, {}, 1000);
+        const r = await runProbe(ldapProbe, peer.port, {}, 1000);
         assert.equal(r.ok, up, reasonOf(r));
         assert.match(r.ok ? (r.detail ?? '') : r.reason, detail);
       }));
@@ -114,20 +114,20 @@ describe('ldap probe against misbehaving peers', () => {
 
   test('a peer that accepts and never answers: down at the check timeout, socket released', () =>
     withPeer(hangingPeer(), async (peer) => {
-      assert.match(reasonOf(await runProbe(ldapProbeFactory, peer.port, {}, 200)), /^aborted/);
+      assert.match(reasonOf(await runProbe(ldapProbe, peer.port, {}, 200)), /^aborted/);
       await until(() => peer.open() === 0, 'the probe to release its socket');
     }));
 
   test('a peer that closes early (at once, or mid-message): down', async () => {
     await withPeer(closingPeer(), async (peer) => {
       assert.match(
-        reasonOf(await runProbe(ldapProbeFactory, peer.port)),
+        reasonOf(await runProbe(ldapProbe, peer.port)),
         /^connection closed by peer while waiting for 2 bytes/,
       );
     });
     const partial = resultMessage(1, 0x61, 0).subarray(0, 6);
     await withPeer(replyOncePeer(partial, true), async (peer) => {
-      const r = await runProbe(ldapProbeFactory, peer.port);
+      const r = await runProbe(ldapProbe, peer.port);
       assert.match(reasonOf(r), /^connection closed by peer while waiting for 12 bytes after 4 bytes$/);
     });
   });
@@ -149,11 +149,11 @@ test('ldap: BER golden bytes, long lengths, result parsing, validation', () => {
     resultCode: 49,
     diagnostic: 'bad',
   });
-  assert.deepEqual(ldapProbeFactory.validate({}, { protocol: 'tcp' }), []);
-  assert.deepEqual(ldapProbeFactory.validate({ login: ROOT_DN, password: 'x' }, { protocol: 'tcp' }), []);
-  assert.deepEqual(ldapProbeFactory.validate({ login: ROOT_DN, request: 'dc=x' }, { protocol: 'udp' }), [
+  assert.deepEqual(ldapProbe.validate({}, { protocol: 'tcp' }), []);
+  assert.deepEqual(ldapProbe.validate({ login: ROOT_DN, password: 'x' }, { protocol: 'tcp' }), []);
+  assert.deepEqual(ldapProbe.validate({ login: ROOT_DN, request: 'dc=x' }, { protocol: 'udp' }), [
     'protocol: the ldap check needs a TCP service',
-    'request: not used by the ldap check',
+    'request: ldap checks do not use it',
     'login: needs a password (a bind with a DN and no password is unauthenticated)',
   ]);
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { ProbeSettings } from '../../src/health/probe.ts';
-import { mysqlProbeFactory } from '../../src/health/probes/mysql.ts';
+import { mysqlProbe } from '../../src/health/probes/mysql.ts';
 import { loadOptional } from '../../src/health/probes/sql-probe.ts';
 import { until } from '../support/net.ts';
 import {
@@ -45,7 +45,7 @@ describe('mysql probe against a real MariaDB', { skip: noServer }, () => {
   ];
   for (const [name, settings, detail] of up) {
     test(`mysql: ${name}: up`, async () => {
-      assert.deepEqual(await runProbe(mysqlProbeFactory, db.port, settings), { ok: true, detail });
+      assert.deepEqual(await runProbe(mysqlProbe, db.port, settings), { ok: true, detail });
     });
   }
 
@@ -78,7 +78,7 @@ describe('mysql probe against a real MariaDB', { skip: noServer }, () => {
   ];
   for (const [name, settings, reason] of down) {
     test(`mysql: ${name}: down`, async () => {
-      const r = await runProbe(mysqlProbeFactory, db.port, settings);
+      const r = await runProbe(mysqlProbe, db.port, settings);
       assert.match(reasonOf(r), reason);
       assert.doesNotMatch(reasonOf(r), /my s3cret/, 'no password in a reason');
     });
@@ -90,42 +90,38 @@ describe('mysql probe against misbehaving peers', { skip: noModule }, () => {
 
   test('a peer that accepts and never answers: down at the check timeout, socket released', () =>
     withPeer(hangingPeer(), async (peer) => {
-      assert.match(reasonOf(await runProbe(mysqlProbeFactory, peer.port, settings, 200)), /^aborted/);
+      assert.match(reasonOf(await runProbe(mysqlProbe, peer.port, settings, 200)), /^aborted/);
       await until(() => peer.open() === 0, 'the probe to release its socket');
     }));
 
   test('a peer that closes early: down at login', () =>
     withPeer(closingPeer(), async (peer) => {
-      assert.match(
-        reasonOf(await runProbe(mysqlProbeFactory, peer.port, settings)),
-        /^login: Connection lost/,
-      );
+      assert.match(reasonOf(await runProbe(mysqlProbe, peer.port, settings)), /^login: Connection lost/);
     }));
 
   test('nothing listening: down at login, refused', async () => {
     const peer = await hangingPeer();
     await peer.close();
-    assert.match(reasonOf(await runProbe(mysqlProbeFactory, peer.port, settings)), /^login: .*ECONNREFUSED/);
+    assert.match(reasonOf(await runProbe(mysqlProbe, peer.port, settings)), /^login: .*ECONNREFUSED/);
   });
 });
 
 test('mysql: without the mysql2 package every check is down saying so', {
   skip: hasModule ? 'mysql2 is installed' : false,
 }, async () => {
-  const r = await runProbe(mysqlProbeFactory, 1, { login: 'u', request: 'SELECT 1' });
+  const r = await runProbe(mysqlProbe, 1, { login: 'u', request: 'SELECT 1' });
   assert.deepEqual(r, { ok: false, reason: 'mysql2/promise module not installed' });
 });
 
 test('mysql: validation', () => {
+  const lacking = hasModule ? [] : ['type: the mysql check needs the mysql2 package, which this build lacks'];
   assert.deepEqual(
-    mysqlProbeFactory.validate({ login: 'u', password: 'p', request: 'SELECT 1' }, { protocol: 'tcp' }),
-    [],
+    mysqlProbe.validate({ login: 'u', password: 'p', request: 'SELECT 1' }, { protocol: 'tcp' }),
+    lacking,
   );
-  assert.deepEqual(
-    mysqlProbeFactory.validate({ login: 'u', request: '', virtualhost: 'x' }, { protocol: 'tcp' }),
-    [
-      'virtualhost: not used by the mysql check',
-      'request: required by the mysql check (a SELECT that returns at least one row)',
-    ],
-  );
+  assert.deepEqual(mysqlProbe.validate({ login: 'u', request: '', virtualhost: 'x' }, { protocol: 'tcp' }), [
+    'virtualhost: mysql checks do not use it',
+    'request: required by the mysql check (a SELECT that returns at least one row)',
+    ...lacking,
+  ]);
 });

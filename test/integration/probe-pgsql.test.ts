@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { ProbeSettings } from '../../src/health/probe.ts';
-import { pgsqlProbeFactory } from '../../src/health/probes/pgsql.ts';
+import { pgsqlProbe } from '../../src/health/probes/pgsql.ts';
 import { loadOptional } from '../../src/health/probes/sql-probe.ts';
 import { until } from '../support/net.ts';
 import {
@@ -44,7 +44,7 @@ describe('pgsql probe against a real PostgreSQL', { skip: noServer }, () => {
   ];
   for (const [name, settings, detail] of up) {
     test(`pgsql: ${name}: up`, async () => {
-      assert.deepEqual(await runProbe(pgsqlProbeFactory, pg.port, settings), { ok: true, detail });
+      assert.deepEqual(await runProbe(pgsqlProbe, pg.port, settings), { ok: true, detail });
     });
   }
 
@@ -72,7 +72,7 @@ describe('pgsql probe against a real PostgreSQL', { skip: noServer }, () => {
   ];
   for (const [name, settings, reason] of down) {
     test(`pgsql: ${name}: down`, async () => {
-      const r = await runProbe(pgsqlProbeFactory, pg.port, settings);
+      const r = await runProbe(pgsqlProbe, pg.port, settings);
       assert.match(reasonOf(r), reason);
       assert.doesNotMatch(reasonOf(r), /nope.*nope|pg s3cret/, 'no password in a reason');
     });
@@ -84,14 +84,14 @@ describe('pgsql probe against misbehaving peers', { skip: noModule }, () => {
 
   test('a peer that accepts and never answers: down at the check timeout, socket released', () =>
     withPeer(hangingPeer(), async (peer) => {
-      assert.match(reasonOf(await runProbe(pgsqlProbeFactory, peer.port, settings, 200)), /^aborted/);
+      assert.match(reasonOf(await runProbe(pgsqlProbe, peer.port, settings, 200)), /^aborted/);
       await until(() => peer.open() === 0, 'the probe to release its socket');
     }));
 
   test('a peer that closes early: down at login', () =>
     withPeer(closingPeer(), async (peer) => {
       assert.match(
-        reasonOf(await runProbe(pgsqlProbeFactory, peer.port, settings)),
+        reasonOf(await runProbe(pgsqlProbe, peer.port, settings)),
         /^login: Connection terminated/,
       );
     }));
@@ -99,26 +99,28 @@ describe('pgsql probe against misbehaving peers', { skip: noModule }, () => {
   test('nothing listening: down at login, refused', async () => {
     const peer = await hangingPeer();
     await peer.close();
-    assert.match(reasonOf(await runProbe(pgsqlProbeFactory, peer.port, settings)), /^login: .*ECONNREFUSED/);
+    assert.match(reasonOf(await runProbe(pgsqlProbe, peer.port, settings)), /^login: .*ECONNREFUSED/);
   });
 });
 
 test('pgsql: without the pg package every check is down saying so', {
   skip: hasModule ? 'pg is installed' : false,
 }, async () => {
-  const r = await runProbe(pgsqlProbeFactory, 1, { login: 'u', request: 'SELECT 1' });
+  const r = await runProbe(pgsqlProbe, 1, { login: 'u', request: 'SELECT 1' });
   assert.deepEqual(r, { ok: false, reason: 'pg module not installed' });
 });
 
 test('pgsql: validation', () => {
+  const lacking = hasModule ? [] : ['type: the pgsql check needs the pg package, which this build lacks'];
   assert.deepEqual(
-    pgsqlProbeFactory.validate({ login: 'u', request: 'SELECT 1', database: 'd' }, { protocol: 'tcp' }),
-    [],
+    pgsqlProbe.validate({ login: 'u', request: 'SELECT 1', database: 'd' }, { protocol: 'tcp' }),
+    lacking,
   );
-  assert.deepEqual(pgsqlProbeFactory.validate({ receive: 'x' }, { protocol: 'udp' }), [
+  assert.deepEqual(pgsqlProbe.validate({ receive: 'x' }, { protocol: 'udp' }), [
     'protocol: the pgsql check needs a TCP service',
-    'receive: not used by the pgsql check',
+    'receive: pgsql checks do not use it',
     'login: required by the pgsql check (the database user)',
     'request: required by the pgsql check (a SELECT that returns at least one row)',
+    ...lacking,
   ]);
 });

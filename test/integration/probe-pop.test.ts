@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { popProbeFactory } from '../../src/health/probes/pop.ts';
+import { popProbe } from '../../src/health/probes/pop.ts';
 import { until } from '../support/net.ts';
 import { closingPeer, hangingPeer, scriptedPeer } from '../support/peers/misbehaving-peer.ts';
 import { startPopPeer } from '../support/peers/pop-peer.ts';
@@ -25,7 +25,7 @@ const dialogues: Array<[string, { login?: string; password?: string }, boolean, 
 for (const [name, settings, up, lines] of dialogues) {
   test(`pop: ${name}: ${up ? 'up' : 'down'}`, () =>
     withPeer(startPopPeer(users), async (peer) => {
-      const r = await runProbe(popProbeFactory, peer.port, settings);
+      const r = await runProbe(popProbe, peer.port, settings);
       assert.equal(r.ok, up, reasonOf(r));
       if (!r.ok) {
         assert.equal(r.reason, 'PASS: expected +OK, got "-ERR [AUTH] authentication failed"');
@@ -44,7 +44,7 @@ for (const [name, script, reason] of broken) {
   test(`pop: ${name}: down`, () =>
     withPeer(scriptedPeer(script), async (peer) => {
       assert.match(
-        reasonOf(await runProbe(popProbeFactory, peer.port, { login: 'a', password: 'b' })),
+        reasonOf(await runProbe(popProbe, peer.port, { login: 'a', password: 'b' })),
         reason,
       );
     }));
@@ -52,32 +52,32 @@ for (const [name, script, reason] of broken) {
 
 test('pop: a peer that accepts and never answers: down at the check timeout, socket released', () =>
   withPeer(hangingPeer(), async (peer) => {
-    assert.match(reasonOf(await runProbe(popProbeFactory, peer.port, {}, 200)), /^aborted/);
+    assert.match(reasonOf(await runProbe(popProbe, peer.port, {}, 200)), /^aborted/);
     await until(() => peer.open() === 0, 'the probe to release its socket');
   }));
 
 test('pop: a peer that closes early (at once, or after the greeting): down', async () => {
   await withPeer(closingPeer(), async (peer) => {
-    assert.match(reasonOf(await runProbe(popProbeFactory, peer.port)), /^connection closed by peer/);
+    assert.match(reasonOf(await runProbe(popProbe, peer.port)), /^connection closed by peer/);
   });
   await withPeer(closingPeer('+OK hi\r\n'), async (peer) => {
-    const r = await runProbe(popProbeFactory, peer.port, { login: 'a', password: 'b' });
+    const r = await runProbe(popProbe, peer.port, { login: 'a', password: 'b' });
     assert.match(reasonOf(r), /^connection closed by peer/);
   });
 });
 
 test('pop: validation', () => {
-  const table: Array<[Parameters<typeof popProbeFactory.validate>[0], string[]]> = [
+  const table: Array<[Parameters<typeof popProbe.validate>[0], string[]]> = [
     [{}, []],
     [{ login: 'a' }, []],
     [{ login: 'a', password: 'b' }, []],
     [{ password: 'b' }, ['password: set without login for the pop check']],
     [{ login: 'a\r\nDELE 1' }, ['login: must not contain CR, LF or NUL']],
-    [{ request: '/' }, ['request: not used by the pop check']],
+    [{ request: '/' }, ['request: pop checks do not use it']],
   ];
   for (const [settings, problems] of table) {
     assert.deepEqual(
-      popProbeFactory.validate(settings, { protocol: 'tcp' }),
+      popProbe.validate(settings, { protocol: 'tcp' }),
       problems,
       JSON.stringify(settings),
     );

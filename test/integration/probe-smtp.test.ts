@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
 import { test } from 'node:test';
-import { smtpProbeFactory } from '../../src/health/probes/smtp.ts';
+import { smtpProbe } from '../../src/health/probes/smtp.ts';
 import { until } from '../support/net.ts';
 import { closingPeer, hangingPeer, scriptedPeer } from '../support/peers/misbehaving-peer.ts';
 import { reasonOf, runProbe, withPeer } from '../support/peers/run-probe.ts';
@@ -14,7 +14,7 @@ const helo = hostname() || 'localhost';
 
 test('smtp: an ESMTP server (220, multi-line 250 to EHLO): up, and the probe says QUIT', () =>
   withPeer(startSmtpPeer(), async (peer) => {
-    const r = await runProbe(smtpProbeFactory, peer.port);
+    const r = await runProbe(smtpProbe, peer.port);
     assert.equal(r.ok, true, reasonOf(r));
     await until(() => peer.received.length === 2, 'EHLO and QUIT at the peer');
     assert.deepEqual(peer.received, [`EHLO ${helo}`, 'QUIT']);
@@ -23,7 +23,7 @@ test('smtp: an ESMTP server (220, multi-line 250 to EHLO): up, and the probe say
 
 test('smtp: an RFC 821 server refusing EHLO with 502: up through HELO', () =>
   withPeer(startSmtpPeer({ rfc821: true }), async (peer) => {
-    const r = await runProbe(smtpProbeFactory, peer.port);
+    const r = await runProbe(smtpProbe, peer.port);
     assert.deepEqual(r, { ok: true, detail: 'HELO accepted (EHLO refused)' });
     await until(() => peer.received.length === 3, 'EHLO, HELO and QUIT at the peer');
     assert.deepEqual(peer.received, [`EHLO ${helo}`, `HELO ${helo}`, 'QUIT']);
@@ -31,7 +31,7 @@ test('smtp: an RFC 821 server refusing EHLO with 502: up through HELO', () =>
 
 test('smtp: a 554 greeting (service refused): down with the code and text', () =>
   withPeer(startSmtpPeer({ greeting: '554 5.3.2 no service for you\r\n' }), async (peer) => {
-    const r = await runProbe(smtpProbeFactory, peer.port);
+    const r = await runProbe(smtpProbe, peer.port);
     assert.equal(reasonOf(r), 'greeting: expected 220, got 554 "5.3.2 no service for you"');
   }));
 
@@ -51,13 +51,13 @@ const broken: Array<[string, string[], RegExp]> = [
 for (const [name, script, reason] of broken) {
   test(`smtp: ${name}: down`, () =>
     withPeer(scriptedPeer(script), async (peer) => {
-      assert.match(reasonOf(await runProbe(smtpProbeFactory, peer.port)), reason);
+      assert.match(reasonOf(await runProbe(smtpProbe, peer.port)), reason);
     }));
 }
 
 test('smtp: a peer that accepts and never answers: down at the check timeout, socket released', () =>
   withPeer(hangingPeer(), async (peer) => {
-    const r = await runProbe(smtpProbeFactory, peer.port, {}, 200);
+    const r = await runProbe(smtpProbe, peer.port, {}, 200);
     assert.match(reasonOf(r), /^aborted/);
     await until(() => peer.open() === 0, 'the probe to release its socket');
   }));
@@ -65,17 +65,17 @@ test('smtp: a peer that accepts and never answers: down at the check timeout, so
 test('smtp: a peer that closes early: down', async () => {
   for (const first of ['', '220-first line of a multi-line greeting\r\n']) {
     await withPeer(closingPeer(first), async (peer) => {
-      const r = await runProbe(smtpProbeFactory, peer.port);
+      const r = await runProbe(smtpProbe, peer.port);
       assert.match(reasonOf(r), /^connection closed by peer while waiting for a line/, JSON.stringify(first));
     });
   }
 });
 
 test('smtp: validation', () => {
-  assert.deepEqual(smtpProbeFactory.validate({}, { protocol: 'tcp' }), []);
-  assert.deepEqual(smtpProbeFactory.validate({ receive: 'x', login: 'u' }, { protocol: 'udp' }), [
+  assert.deepEqual(smtpProbe.validate({}, { protocol: 'tcp' }), []);
+  assert.deepEqual(smtpProbe.validate({ receive: 'x', login: 'u' }, { protocol: 'udp' }), [
     'protocol: the smtp check needs a TCP service',
-    'receive: not used by the smtp check',
-    'login: not used by the smtp check',
+    'receive: smtp checks do not use it',
+    'login: smtp checks do not use it',
   ]);
 });

@@ -1,8 +1,10 @@
 import type { ProbeSettings, ProbeType } from '../probe.ts';
+import { unusedSettings } from './unused-settings.ts';
 
 /**
  * Config-time rules shared by the dialogue probes (smtp, pop, imap, ftp, mysql, pgsql, redis, ldap): the
- * fields a probe reads, the ones it needs, and which hold a regex. Problems come out as `field: message`.
+ * fields a probe reads, the ones it needs, and which hold a regex. Problems come out as `field: message`
+ * with `field` the config key; unused fields are worded as every probe words them (unused-settings.ts).
  */
 export type SettingsField = keyof ProbeSettings;
 
@@ -25,11 +27,7 @@ export function checkSettings(
 ): string[] {
   const problems: string[] = [];
   if (target.protocol !== 'tcp') problems.push(`protocol: the ${rules.type} check needs a TCP service`);
-  for (const [field, value] of Object.entries(settings) as [SettingsField, unknown][]) {
-    if (value !== undefined && !rules.reads.includes(field)) {
-      problems.push(`${field}: not used by the ${rules.type} check`);
-    }
-  }
+  problems.push(...unusedSettings(rules.type, settings, rules.reads));
   for (const [field, why] of Object.entries(rules.requires ?? {}) as [SettingsField, string][]) {
     const v = settings[field];
     if (v === undefined || v === '') problems.push(`${field}: required by the ${rules.type} check (${why})`);

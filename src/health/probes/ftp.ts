@@ -98,7 +98,7 @@ export async function ftpDialogue(
   }
 }
 
-export const ftpProbeFactory: ProbeFactory = {
+export const ftpProbe: ProbeFactory = {
   type: 'ftp',
   summary: 'FTP login, CWD /, TYPE I, passive RETR of request; the data must match receive',
   validate: (settings: ProbeSettings, target) => checkSettings(RULES, settings, target),

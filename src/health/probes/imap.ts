@@ -39,7 +39,7 @@ export async function imapDialogue(c: Conversation, settings: ProbeSettings): Pr
   return settings.login ? { ok: true, detail: `logged in as ${settings.login}` } : { ok: true };
 }
 
-export const imapProbeFactory: ProbeFactory = {
+export const imapProbe: ProbeFactory = {
   type: 'imap',
   summary: 'IMAP greeting * OK; LOGIN answered OK when login is set; LOGOUT',
   validate: (settings: ProbeSettings, target) => checkSettings(RULES, settings, target),

@@ -118,7 +118,7 @@ export async function ldapDialogue(c: Conversation, settings: ProbeSettings): Pr
   return { ok: true, detail: dn ? `bound as ${dn}` : 'anonymous bind' };
 }
 
-export const ldapProbeFactory: ProbeFactory = {
+export const ldapProbe: ProbeFactory = {
   type: 'ldap',
   summary: 'LDAPv3 simple bind (anonymous, or login DN + password) answered success',
   validate(settings: ProbeSettings, target) {

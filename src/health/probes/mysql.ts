@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import type { Probe, ProbeFactory, ProbeSettings, ProbeTarget } from '../probe.ts';
 import { checkSettings } from './dialogue-settings.ts';
-import { inStep, type SqlDriver, sqlCheck, sqlRules } from './sql-probe.ts';
+import { inStep, type SqlDriver, sqlCheck, sqlProblems, sqlRules } from './sql-probe.ts';
 
 /**
  * mysql (ldirectord `service = mysql`): log in to MySQL / MariaDB as `login` with `password`
@@ -53,10 +53,11 @@ export const mysqlDriver: SqlDriver = {
   },
 };
 
-export const mysqlProbeFactory: ProbeFactory = {
+export const mysqlProbe: ProbeFactory = {
   type: 'mysql',
   summary: 'MySQL/MariaDB login, run request (a SELECT), up iff at least one row (needs the mysql2 package)',
-  validate: (settings: ProbeSettings, target) => checkSettings(RULES, settings, target),
+  validate: (settings: ProbeSettings, target) =>
+    sqlProblems(mysqlDriver, checkSettings(RULES, settings, target)),
   create(): Probe {
     return {
       type: 'mysql',

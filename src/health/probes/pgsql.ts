@@ -1,7 +1,7 @@
 import { Socket } from 'node:net';
 import type { Probe, ProbeFactory, ProbeSettings, ProbeTarget } from '../probe.ts';
 import { checkSettings } from './dialogue-settings.ts';
-import { inStep, type SqlDriver, sqlCheck, sqlRules } from './sql-probe.ts';
+import { inStep, type SqlDriver, sqlCheck, sqlProblems, sqlRules } from './sql-probe.ts';
 
 /**
  * pgsql (ldirectord `service = pgsql`): log in to PostgreSQL as `login` with `password` (cleartext, md5 or
@@ -52,10 +52,11 @@ export const pgsqlDriver: SqlDriver = {
   },
 };
 
-export const pgsqlProbeFactory: ProbeFactory = {
+export const pgsqlProbe: ProbeFactory = {
   type: 'pgsql',
   summary: 'PostgreSQL login, run request (a SELECT), up iff at least one row (needs the pg package)',
-  validate: (settings: ProbeSettings, target) => checkSettings(RULES, settings, target),
+  validate: (settings: ProbeSettings, target) =>
+    sqlProblems(pgsqlDriver, checkSettings(RULES, settings, target)),
   create(): Probe {
     return {
       type: 'pgsql',

@@ -26,7 +26,7 @@ export async function popDialogue(c: Conversation, settings: ProbeSettings): Pro
   return settings.login ? { ok: true, detail: `logged in as ${settings.login}` } : { ok: true };
 }
 
-export const popProbeFactory: ProbeFactory = {
+export const popProbe: ProbeFactory = {
   type: 'pop',
   summary: 'POP3 greeting +OK; USER/PASS +OK when login is set; QUIT',
   validate: (settings: ProbeSettings, target) => checkSettings(RULES, settings, target),

@@ -35,7 +35,7 @@ export async function redisDialogue(c: Conversation, settings: ProbeSettings): P
   return { ok: true };
 }
 
-export const redisProbeFactory: ProbeFactory = {
+export const redisProbe: ProbeFactory = {
   type: 'redis',
   summary: 'Redis PING answered +PONG (AUTH first when a password is set)',
   validate(settings: ProbeSettings, target) {

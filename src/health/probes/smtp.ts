@@ -24,7 +24,7 @@ export async function smtpDialogue(c: Conversation, heloName: string): Promise<P
   return { ok: true };
 }
 
-export const smtpProbeFactory: ProbeFactory = {
+export const smtpProbe: ProbeFactory = {
   type: 'smtp',
   summary: 'SMTP greeting 220, EHLO (or HELO) 250, QUIT',
   validate: (settings: ProbeSettings, target) => checkSettings(RULES, settings, target),

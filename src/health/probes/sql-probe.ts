@@ -56,6 +56,28 @@ function errorText(e: unknown): string {
     : message;
 }
 
+/**
+ * Can `specifier` be imported from here? A resolution only (no module code runs), for config-time
+ * validation: a sql check in a build without its driver is a config error, not a server that is down.
+ */
+export function moduleResolvable(specifier: string): boolean {
+  try {
+    import.meta.resolve(specifier);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Config-time problems of a sql check: the shared rules, and the driver package being installed. */
+export function sqlProblems(driver: SqlDriver, problems: string[]): string[] {
+  if (!moduleResolvable(driver.module)) {
+    const pkg = driver.module.split('/')[0];
+    problems.push(`type: the ${driver.type} check needs the ${pkg} package, which this build lacks`);
+  }
+  return problems;
+}
+
 const loaded = new Map<string, Promise<unknown>>();
 
 /** The module, or undefined when it is not installed. Other import failures are bugs and are thrown. */
