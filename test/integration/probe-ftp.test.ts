@@ -108,10 +108,7 @@ describe('ftp probe against misbehaving peers', () => {
 
   test('the data connection hangs: down at the check timeout, both sockets released', () =>
     withData(hangingPeer(), '150 sending\r\n', async (control, data) => {
-      assert.match(
-        reasonOf(await runProbe(ftpProbe, control.port, { request: 'f' }, 300)),
-        /^aborted/,
-      );
+      assert.match(reasonOf(await runProbe(ftpProbe, control.port, { request: 'f' }, 300)), /^aborted/);
       await until(() => control.open() === 0 && data.open() === 0, 'the probe to release both sockets');
     }));
 

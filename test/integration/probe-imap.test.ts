@@ -50,10 +50,7 @@ const broken: Array<[string, string[], RegExp]> = [
 for (const [name, script, reason] of broken) {
   test(`imap: ${name}: down`, () =>
     withPeer(scriptedPeer(script), async (peer) => {
-      assert.match(
-        reasonOf(await runProbe(imapProbe, peer.port, { login: 'a', password: 'b' })),
-        reason,
-      );
+      assert.match(reasonOf(await runProbe(imapProbe, peer.port, { login: 'a', password: 'b' })), reason);
     }));
 }
 

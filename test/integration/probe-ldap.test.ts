@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { BER, integer, octetString, tlv } from '../../src/health/probes/ber.ts';
-import {
-  bindRequest,
-  ldapProbe,
-  parseResultMessage,
-  unbindRequest,
-} from '../../src/health/probes/ldap.ts';
+import { bindRequest, ldapProbe, parseResultMessage, unbindRequest } from '../../src/health/probes/ldap.ts';
 import { until } from '../support/net.ts';
 import { closingPeer, hangingPeer, replyOncePeer } from '../support/peers/misbehaving-peer.ts';
 import { reasonOf, runProbe, withPeer } from '../support/peers/run-probe.ts';

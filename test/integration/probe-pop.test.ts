@@ -43,10 +43,7 @@ const broken: Array<[string, string[], RegExp]> = [
 for (const [name, script, reason] of broken) {
   test(`pop: ${name}: down`, () =>
     withPeer(scriptedPeer(script), async (peer) => {
-      assert.match(
-        reasonOf(await runProbe(popProbe, peer.port, { login: 'a', password: 'b' })),
-        reason,
-      );
+      assert.match(reasonOf(await runProbe(popProbe, peer.port, { login: 'a', password: 'b' })), reason);
     }));
 }
 
@@ -76,10 +73,6 @@ test('pop: validation', () => {
     [{ request: '/' }, ['request: pop checks do not use it']],
   ];
   for (const [settings, problems] of table) {
-    assert.deepEqual(
-      popProbe.validate(settings, { protocol: 'tcp' }),
-      problems,
-      JSON.stringify(settings),
-    );
+    assert.deepEqual(popProbe.validate(settings, { protocol: 'tcp' }), problems, JSON.stringify(settings));
   }
 });
