@@ -59,7 +59,7 @@ function parseLine(acc: Acc, raw: string, line: number): void {
       .filter((w) => w !== ''),
   );
   if (words.length === 0) return;
-  const issue = words[0] === 'auth' ? parseAuthLine(acc, words, line) : parseKeyLine(acc, words, line);
+  const issue = words[0] === 'auth' ? parseAuthLine(acc, words, line) : parseKeyLine(acc, words);
   if (issue !== undefined) acc.issues.push({ line, message: issue });
 }
 
@@ -77,7 +77,7 @@ function parseAuthLine(acc: Acc, words: string[], line: number): string | undefi
   return undefined;
 }
 
-function parseKeyLine(acc: Acc, words: string[], line: number): string | undefined {
+function parseKeyLine(acc: Acc, words: string[]): string | undefined {
   const [idWord, methodWord, key, ...rest] = words;
   const id = parseId(idWord);
   if (id === undefined) return `expected "N method [key]" with N in 0..${MAX_AUTH_ID}, got "${idWord}"`;
