@@ -1,5 +1,6 @@
 import type { Probe, ProbeFactory, ProbeType } from './probe.ts';
 import { connectProbe } from './probes/connect.ts';
+import { dnsProbe } from './probes/dns.ts';
 import { externalProbe } from './probes/external.ts';
 import { ftpProbe } from './probes/ftp.ts';
 import { httpProbe } from './probes/http.ts';
@@ -20,6 +21,7 @@ import { udpProbe } from './probes/udp.ts';
 /** Every probe this build has: one line per probe, sorted by name (adding a probe = one file + one line). */
 export const PROBES: ReadonlyMap<ProbeType, ProbeFactory> = new Map<ProbeType, ProbeFactory>([
   ['connect', connectProbe],
+  ['dns', dnsProbe],
   ['external', externalProbe],
   ['ftp', ftpProbe],
   ['http', httpProbe],
