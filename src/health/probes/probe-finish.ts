@@ -53,12 +53,19 @@ export function finisher(signal: AbortSignal, cleanup: () => void): Finisher {
   return f;
 }
 
-/** A socket or child-process error as one line: the message, prefixed by its code when it lacks one. */
+/**
+ * A socket or child-process error as one line: the message, prefixed by its code when it lacks one. An
+ * OpenSSL error string ("write EPROTO 80…:error:0A00010B:SSL routines:ssl3_get_record:wrong version
+ * number:…") is cut down to its reason ("EPROTO: TLS: wrong version number").
+ */
 export function errorReason(e: unknown): string {
   if (!(e instanceof Error)) return String(e);
   const code = (e as NodeJS.ErrnoException).code;
-  if (code === undefined || e.message.includes(code)) return e.message;
-  return `${code}: ${e.message}`;
+  const ssl = /:SSL routines:[^:]*:([^:]+)/.exec(e.message);
+  if (ssl?.[1] !== undefined) return `${code ?? 'TLS error'}: TLS: ${ssl[1]}`;
+  const message = e.message.replace(/\s+/g, ' ').trim();
+  if (code === undefined || message.includes(code)) return message;
+  return `${code}: ${message}`;
 }
 
 /** Up to `max` characters of what a peer sent, quoted, for a failure reason. */
