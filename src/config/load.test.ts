@@ -23,6 +23,7 @@ test('load: a minimal file gets every default', () => {
     engine: 'proxy',
     timeouts: { tcp: 900_000, tcpfin: 120_000, udp: 300_000 },
     admin: {},
+    health: { start_up: false, ldirectord_defaults: false, alerts: {} },
     services: [
       {
         protocol: 'tcp',
@@ -37,6 +38,7 @@ test('load: a minimal file gets every default', () => {
         real_servers: [
           { address: '192.0.2.2', weight: 1, upper_threshold: 0, lower_threshold: 0, forward: 'masq' },
         ],
+        quiescent: false,
       },
     ],
   });
@@ -160,7 +162,7 @@ test('load: every problem is reported with FILE:LINE:COL and the field', () => {
       ),
       [
         'f.yaml:3:11: services[0].port: port 0 (every port) is only allowed on a persistent service; add persistence',
-        'f.yaml:4:5: services[0].bogus: unknown key (expected one of: name, protocol, address, port, scheduler, scheduler_flags, persistence, expire_quiescent_template, one_packet, proxy_protocol, connect, real_servers)',
+        'f.yaml:4:5: services[0].bogus: unknown key (expected one of: name, protocol, address, port, scheduler, scheduler_flags, persistence, expire_quiescent_template, one_packet, proxy_protocol, connect, real_servers, check, quiescent, fallback, fallback_command)',
         'f.yaml:5:61: services[0].real_servers[1].weight: -1 is out of range 0..65535',
         'f.yaml:5:67: services[0].real_servers[2]: duplicate real server 192.0.2.2:0 (also real_servers[0])',
         'f.yaml:6:5: services[1]: duplicate virtual service tcp 192.0.2.240:0 (also services[0])',

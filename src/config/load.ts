@@ -10,6 +10,7 @@ import {
   type IndexedService,
   indexService,
 } from './semantic.ts';
+import { checkHealth, fsIsExecutable, type IsExecutable } from './health-semantic.ts';
 import { configErrorMap, toPathIssues } from './zod-issues.ts';
 
 /**
@@ -32,8 +33,13 @@ export async function loadConfig(file: string): Promise<LoadResult> {
   return parseConfig(text, file);
 }
 
-/** Validate config text; `file` only labels the issues. Pure. */
-export function parseConfig(text: string, file: string): LoadResult {
+export interface ParseOptions {
+  /** Whether a configured command exists and is executable (default: the file system, fsIsExecutable). */
+  readonly isExecutable?: IsExecutable;
+}
+
+/** Validate config text; `file` only labels the issues. Pure but for the command existence check. */
+export function parseConfig(text: string, file: string, options: ParseOptions = {}): LoadResult {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true, merge: true });
   const at = (issues: readonly PathIssue[]) => issues.map((i) => placed(file, doc, lineCounter, i));
@@ -53,6 +59,8 @@ export function parseConfig(text: string, file: string): LoadResult {
   const issues = parsed.success ? [] : toPathIssues(parsed.error.issues);
   const services = parsed.success ? parsed.data.services.map(indexService) : servicesThatParse(data);
   issues.push(...checkServices(services), ...checkEngine((data as { engine?: unknown }).engine));
+  const health = parsed.success ? parsed.data.health : undefined;
+  issues.push(...checkHealth(services, health, options.isExecutable ?? fsIsExecutable));
   if (issues.length > 0 || !parsed.success) return fail(at(issues));
   return { ok: true, config: parsed.data };
 }

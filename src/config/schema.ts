@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { REAL_DEFAULTS } from '../director/real-server.ts';
 import { DEFAULT_TIMEOUTS } from '../director/timeouts.ts';
 import { SERVICE_DEFAULTS } from '../director/virtual-service.ts';
-import { parseEndpoint } from '../model/endpoint.ts';
+import { normalizeAddress, parseEndpoint } from '../model/endpoint.ts';
 import { durationMs, intIn, ipAddress, port, text } from './fields.ts';
 import { describeValue } from './zod-issues.ts';
 
@@ -72,6 +72,48 @@ const realObjectSchema = z.strictObject(
 /** A list entry may be the shorthand string "ADDRESS", "ADDRESS:PORT" or "[IPV6]:PORT". */
 const realServerSchema = z.preprocess(expandRealShorthand, realObjectSchema);
 
+/** A command: a path (ldirectord style, no arguments) or an argv list. Never run through a shell. */
+const commandSchema = z
+  .union([text(), z.array(text()).min(1, { error: 'must list at least the program' })])
+  .transform((v) => (typeof v === 'string' ? [v] : v));
+
+/**
+ * A service's `check:` block (ldirectord checktype/service and their settings). Durations and counts
+ * without a value take the health defaults (to-director.ts); `type` is checked in health-semantic.ts.
+ */
+const checkSchema = z.strictObject({
+  type: z.string(),
+  interval: durationMs(1).optional(),
+  timeout: durationMs(1).optional(),
+  negotiate_timeout: durationMs(1).optional(),
+  fall: intIn(1, 1000).optional(),
+  /** ldirectord's name for `fall`. */
+  failure_count: intIn(1, 1000).optional(),
+  rise: intIn(1, 1000).optional(),
+  /** ldirectord checkport. */
+  port: intIn(1, 65535).optional(),
+  request: z.string().optional(),
+  receive: z.string().optional(),
+  method: z.enum(['GET', 'HEAD']).optional(),
+  status: intIn(100, 599).optional(),
+  virtualhost: text().optional(),
+  verify_tls: z.boolean().optional(),
+  login: z.string().optional(),
+  password: z.string().optional(),
+  database: z.string().optional(),
+  command: text().optional(),
+  record_type: text().optional(),
+});
+
+/** ldirectord fallback=ip[:port]: "ADDRESS" (the service's port) or "ADDRESS:PORT" / "[V6]:PORT". */
+const fallbackSchema = z.string().transform((v, ctx) => {
+  if (isIP(v) !== 0) return { address: normalizeAddress(v), port: undefined };
+  const e = parseEndpoint(v);
+  if (e.ok && e.value.port > 0) return { address: e.value.address, port: e.value.port as number | undefined };
+  ctx.addIssue({ code: 'custom', input: v, message: `"${v}" is not ADDRESS or ADDRESS:PORT` });
+  return z.NEVER;
+});
+
 const serviceSchema = z.strictObject({
   /** A label for status output and the admin API; unique when given. */
   name: text().optional(),
@@ -88,12 +130,40 @@ const serviceSchema = z.strictObject({
   proxy_protocol: z.preprocess((v) => (v === false ? 'off' : v), z.enum(PROXY_PROTOCOLS)).default('off'),
   connect: connectSchema,
   real_servers: z.array(realServerSchema).default([]),
+  check: checkSchema.optional(),
+  /** ldirectord quiescent: a down real keeps its place at weight 0 instead of being removed. */
+  quiescent: z.boolean().default(false),
+  fallback: fallbackSchema.optional(),
+  fallback_command: commandSchema.optional(),
 });
+
+const webhookSchema = z.preprocess(
+  (v) => (typeof v === 'string' ? { url: v } : v),
+  z.strictObject({
+    url: z.string().refine((u) => /^https?:\/\/[^\s]+$/.test(u) && URL.canParse(u), {
+      error: (iss) => `"${String(iss.input)}" is not an http:// or https:// URL`,
+    }),
+    timeout: durationMs(1).default(2000),
+  }),
+);
+
+const healthSchema = z
+  .strictObject({
+    maintenance_dir: text().optional(),
+    state_file: text().optional(),
+    start_up: z.boolean().default(false),
+    ldirectord_defaults: z.boolean().default(false),
+    alerts: z
+      .strictObject({ webhook: webhookSchema.optional(), command: commandSchema.optional() })
+      .prefault({}),
+  })
+  .prefault({});
 
 export const configSchema = z.strictObject({
   engine: z.enum(ENGINES).default('proxy'),
   timeouts: timeoutsSchema,
   admin: adminSchema,
+  health: healthSchema,
   services: z.array(serviceSchema),
 });
 
@@ -101,6 +171,8 @@ export { realServerSchema, serviceSchema };
 export type Config = z.output<typeof configSchema>;
 export type ServiceConfig = z.output<typeof serviceSchema>;
 export type RealServerConfig = ServiceConfig['real_servers'][number];
+export type CheckConfig = NonNullable<ServiceConfig['check']>;
+export type HealthConfig = Config['health'];
 
 function expandRealShorthand(v: unknown): unknown {
   if (typeof v !== 'string') return v;

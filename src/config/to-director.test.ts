@@ -72,6 +72,10 @@ test('to-director: keys become specs, durations ms, real ports default to the se
         ],
       },
     ],
+    health: {
+      global: { startUp: false, alerts: {} },
+      services: [{ serviceId: 'tcp:192.0.2.240:80', downAction: 'remove' }],
+    },
   });
 });
 

@@ -11,6 +11,7 @@ import {
   type SchedulerName,
 } from '../scheduler/scheduler.ts';
 import type { Config, RealServerConfig, ServiceConfig } from './schema.ts';
+import { toHealthPlan } from './to-health.ts';
 
 /**
  * A validated Config (load.ts) → the director's plan: camelCase specs, durations in ms, real ports and
@@ -27,6 +28,7 @@ export function toDirector(config: Config): FarmPlan {
       spec: serviceSpec(s),
       reals: s.real_servers.map((r) => realSpec(r, s.port)),
     })),
+    health: toHealthPlan(config),
   };
 }
 

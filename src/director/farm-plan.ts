@@ -1,3 +1,4 @@
+import type { HealthPlan } from '../health/health-plan.ts';
 import { WebfarmError } from '../model/errors.ts';
 import type { Clock } from '../platform/clock.ts';
 import { Director } from './director.ts';
@@ -11,6 +12,8 @@ export interface FarmPlan {
   readonly timeouts: Timeouts;
   readonly admin: { readonly socket?: string };
   readonly services: ReadonlyArray<{ readonly spec: ServiceSpec; readonly reals: readonly RealServerSpec[] }>;
+  /** What to health-check and what transitions do; absent = nothing is checked. */
+  readonly health?: HealthPlan;
 }
 
 /**

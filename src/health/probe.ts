@@ -74,7 +74,13 @@ export interface Probe {
 export interface ProbeFactory {
   readonly type: ProbeType;
   readonly summary: string;
-  /** Config-time validation: a list of problems as `field: message` (empty = valid). Pure. */
-  validate(settings: ProbeSettings, target: { protocol: 'tcp' | 'udp' }): string[];
+  /**
+   * Config-time validation: a list of problems as `field: message` (empty = valid), `field` being the
+   * config key (`receive`, `verify_tls`, ...). Pure. `family` is the real servers' address family (the
+   * config calls validate once per family present).
+   */
+  validate(settings: ProbeSettings, target: { protocol: 'tcp' | 'udp'; family?: 4 | 6 }): string[];
+  /** Address families the probe can reach; absent = both. Checked against each real at config time. */
+  readonly families?: ReadonlyArray<4 | 6>;
   create(): Probe;
 }
