@@ -28,7 +28,11 @@ describe('dns validate', () => {
       { request: '192.0.2.7', recordType: 'A' },
       ['record_type: an address as request is a reverse lookup (PTR), not A'],
     ],
-    ['an invalid regex', { request: 'x.example', receive: '*' }, [/^receive: invalid regex "\*": /]],
+    [
+      'an invalid regex',
+      { request: 'x.example', receive: '*' },
+      [/^receive: invalid regular expression: \/\*\/: /],
+    ],
     [
       'a field it does not read',
       { request: 'x.example', method: 'GET' },

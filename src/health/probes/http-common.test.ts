@@ -23,7 +23,12 @@ describe('http(s) validate', () => {
       [],
     ],
     ['a UDP service', {}, 'udp', [/^protocol: the http check needs a TCP service$/]],
-    ['an invalid regex', { receive: 'ok(' }, 'tcp', [/^receive: invalid regex "ok\(": .*Unterminated group/]],
+    [
+      'an invalid regex',
+      { receive: 'ok(' },
+      'tcp',
+      [/^receive: invalid regular expression: \/ok\(\/: Unterminated group$/],
+    ],
     ['an unknown method', { method: 'POST' as 'GET' }, 'tcp', [/^method: must be GET or HEAD/]],
     [
       'HEAD with receive',

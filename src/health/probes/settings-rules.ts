@@ -25,7 +25,9 @@ export function receiveProblems(settings: ProbeSettings): string[] {
     new RegExp(source);
     return [];
   } catch (e) {
-    return [`receive: invalid regex ${JSON.stringify(source)}: ${(e as Error).message}`];
+    // Worded as config/health-semantic.ts words it, so `webfarm check` shows the problem once.
+    const why = (e as Error).message.replace(/^Invalid regular expression: /, '');
+    return [`receive: invalid regular expression: ${why}`];
   }
 }
 

@@ -24,7 +24,7 @@ describe('udp validate', () => {
       'an invalid regex',
       { request: 'x', receive: '(?<' },
       'udp',
-      [/^receive: invalid regex "\(\?<": Invalid regular expression/],
+      [/^receive: invalid regular expression: \/\(\?<\/: /],
     ],
     [
       'a field it does not read',
