@@ -3,6 +3,7 @@ import { isWebfarmError } from '../model/errors.ts';
 import type { Logger } from '../platform/log.ts';
 import { checkCommand } from './check.ts';
 import type { CliIo } from './io.ts';
+import { ipvsadmCommand } from './ipvsadm.ts';
 import { runCommand } from './run.ts';
 import { statusCommand } from './status.ts';
 
@@ -12,6 +13,7 @@ Commands:
   run [-c FILE]        run a director (no -c: the demo farm on 127.0.0.1:8080)
   check -c FILE        validate a config; every error as FILE:LINE:COL: message
   status [--json]      show the running director's services and real servers
+  ipvsadm ARGS...      ipvsadm 1.31's commands and output against the running director
   help                 this text;  webfarm <command> --help for a command's options
   version              print the version
 `;
@@ -22,6 +24,7 @@ const COMMANDS: Record<string, Command> = {
   run: runCommand,
   check: (args, io) => checkCommand(args, io),
   status: (args, io) => statusCommand(args, io),
+  ipvsadm: (args, io) => ipvsadmCommand(args, io),
   help: async (_args, io) => {
     io.stdout(HELP);
     return 0;

@@ -34,7 +34,10 @@ export function formatList(
   return out;
 }
 
-/** `-S [-n]`: the table as `-A`/`-a` lines that `-R` reads back. */
+/**
+ * `-S [-n]`: the table as `-A`/`-a` lines that `-R` reads back. One deliberate difference: a real server's
+ * non-zero thresholds are saved as ` -x N -y M` after ipvsadm's fields, so that nothing is lost on restore.
+ */
 export function formatSave(snap: DirectorSnapshot, numeric: boolean, names: PortNames): string {
   let out = '';
   for (const s of sortServices(snap.services, false)) {
@@ -52,7 +55,10 @@ export function formatSave(snap: DirectorSnapshot, numeric: boolean, names: Port
     for (const r of sortReals(s.reals, false)) {
       const dname = addrPort(r.address, r.port, s.protocol, numeric, names);
       const tun = r.forward === 'tunnel' ? ' --tun-type ipip' : '';
-      out += `-a ${svc} -r ${dname} ${forwardSwitch(r.forward)} -w ${r.weight}${tun}\n`;
+      // webfarm keeps -x/-y (ipvsadm 1.31's -S drops them): with them the save round-trips through -R.
+      const x = r.upperThreshold ? ` -x ${r.upperThreshold}` : '';
+      const y = r.lowerThreshold ? ` -y ${r.lowerThreshold}` : '';
+      out += `-a ${svc} -r ${dname} ${forwardSwitch(r.forward)} -w ${r.weight}${tun}${x}${y}\n`;
     }
   }
   return out;
