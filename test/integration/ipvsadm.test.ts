@@ -63,7 +63,14 @@ interface Run {
 async function ipvsadm(line: string, stdin = ''): Promise<Run> {
   let out = '';
   let err = '';
-  const io = { stdout: (s: string) => void (out += s), stderr: (s: string) => void (err += s) };
+  const io = {
+    stdout: (s: string) => {
+      out += s;
+    },
+    stderr: (s: string) => {
+      err += s;
+    },
+  };
   const args = ['--admin-socket', socket, ...line.split(' ').filter(Boolean)];
   const code = await ipvsadmCommand(args, io, { stdin: async () => stdin, names: NO_PORT_NAMES });
   return { code, out, err };
