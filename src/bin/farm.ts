@@ -4,15 +4,19 @@ import { defaultSocketPath } from '../admin/socket-path.ts';
 import type { Director } from '../director/director.ts';
 import { type FarmPlan, buildDirector } from '../director/farm-plan.ts';
 import type { Engine } from '../engines/engine.ts';
+import { HealthSubsystem } from '../health/health-subsystem.ts';
 import { createProxyEngine } from '../engines/proxy/proxy-engine.ts';
 import { systemClock } from '../platform/clock.ts';
 import type { Logger } from '../platform/log.ts';
+import { systemRng } from '../platform/random.ts';
 
 /** A running director: the composition root wires the real clock, the proxy engine and the admin socket. */
 export interface RunningFarm {
   readonly director: Director;
   readonly engine: Engine;
   readonly admin: AdminServer | undefined;
+  /** The health checker; present when the plan has a health part. */
+  readonly health: HealthSubsystem | undefined;
   stop(): Promise<void>;
 }
 
@@ -25,8 +29,8 @@ export interface FarmOptions {
 }
 
 /**
- * Start in dependency order (director → engine listeners → admin socket); if any step fails, undo the
- * earlier ones before rethrowing, so nothing is left half-started.
+ * Start in dependency order (director → engine listeners → health checks → admin socket); if any step
+ * fails, undo the earlier ones before rethrowing, so nothing is left half-started. Stop: health first.
  */
 export async function startFarm(o: FarmOptions): Promise<RunningFarm> {
   const director = buildDirector(o.plan, systemClock);
@@ -37,7 +41,16 @@ export async function startFarm(o: FarmOptions): Promise<RunningFarm> {
   await engine.start();
   director.start();
   let admin: AdminServer | undefined;
+  let health: HealthSubsystem | undefined;
   try {
+    if (o.plan.health) {
+      health = await HealthSubsystem.start(o.plan.health, {
+        director,
+        clock: systemClock,
+        rng: systemRng,
+        log: o.log,
+      });
+    }
     const socket = o.socket === undefined ? (o.plan.admin.socket ?? defaultSocketPath()) : o.socket;
     const info: RunInfo = {
       pid: process.pid,
@@ -47,6 +60,7 @@ export async function startFarm(o: FarmOptions): Promise<RunningFarm> {
     };
     if (socket !== false) admin = await listenAdmin(buildAdminApi(director, info, { engine }), socket);
   } catch (e) {
+    await health?.stop();
     director.stop();
     await engine.stop();
     throw e;
@@ -55,7 +69,9 @@ export async function startFarm(o: FarmOptions): Promise<RunningFarm> {
     director,
     engine,
     admin,
+    health,
     async stop() {
+      await health?.stop();
       director.stop();
       await Promise.all([admin?.close(), engine.stop()]);
     },

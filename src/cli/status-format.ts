@@ -18,6 +18,7 @@ const REAL_HEADER = [
   'Admin',
   'ActiveConn',
   'InActConn',
+  'LastCheck',
 ];
 
 /** Human-readable status: one block per service, reals sorted by address like `ipvsadm -L -n`. Pure. */
@@ -42,7 +43,8 @@ function serviceBlock(s: ServiceSnapshot): string[] {
 
 function realRow(r: RealServerSnapshot): string {
   const weight = r.weight === r.configuredWeight ? `${r.weight}` : `${r.weight}/${r.configuredWeight}`;
-  const health = r.overloaded ? `${r.health},overload` : r.health;
+  const marks = [r.health, ...(r.overloaded ? ['overload'] : []), ...(r.fallback ? ['fallback'] : [])];
+  const health = marks.join(',');
   return formatRow([
     `  -> ${formatEndpoint(r.address, r.port)}`,
     r.forward,
@@ -51,7 +53,19 @@ function realRow(r: RealServerSnapshot): string {
     r.admin,
     `${r.activeConns}`,
     `${r.inactConns}`,
+    checkCell(r),
   ]);
+}
+
+/** The last check's result, else why health is what it is (maintenance, not checked yet); `-` if unchecked. */
+function checkCell(r: RealServerSnapshot): string {
+  const text =
+    r.healthReason === 'maintenance'
+      ? 'maintenance'
+      : r.lastCheck
+        ? `${r.lastCheck.ok ? 'ok' : 'fail'}: ${r.lastCheck.text}`
+        : (r.healthReason ?? '-');
+  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
 }
 
 const WIDTHS = [32, 8, 7, 14, 12, 11, 10];
