@@ -17,8 +17,15 @@ export interface Started {
 }
 
 const running = new Set<Started>();
+/** Set by stopAll: from then on nothing new is started (a late start could outlive the cleanup). */
+let closing = false;
+
+function refuseWhenClosing(what: string): void {
+  if (closing) throw new Error(`not starting ${what}: shutting down`);
+}
 
 export function start(name: string, argv: readonly string[], cwd?: string): Started {
+  refuseWhenClosing(name);
   const [cmd, ...args] = argv as [string, ...string[]];
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd });
   if (child.pid === undefined) throw new Error(`${name}: could not start ${cmd}`);
@@ -104,7 +111,14 @@ export interface RunResult {
 }
 
 /** Run to completion (killed after `timeoutMs`); stdout alone and stdout+stderr. */
-export async function run(argv: readonly string[], timeoutMs: number, cwd?: string): Promise<RunResult> {
+export async function run(
+  argv: readonly string[],
+  timeoutMs: number,
+  cwd?: string,
+  /** Cleanup commands (ip netns delete) still run after stopAll. */
+  duringCleanup = false,
+): Promise<RunResult> {
+  if (!duringCleanup) refuseWhenClosing(argv[0] ?? '');
   const [cmd, ...args] = argv as [string, ...string[]];
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd });
   let stdout = '';
@@ -141,13 +155,18 @@ export async function run(argv: readonly string[], timeoutMs: number, cwd?: stri
 }
 
 /** Run and require exit code 0. */
-export async function runOk(argv: readonly string[], timeoutMs = 10_000): Promise<string> {
-  const r = await run(argv, timeoutMs);
+export async function runOk(
+  argv: readonly string[],
+  timeoutMs = 10_000,
+  duringCleanup = false,
+): Promise<string> {
+  const r = await run(argv, timeoutMs, undefined, duringCleanup);
   if (r.code !== 0) throw new Error(`${argv.join(' ')} failed (${r.code}): ${r.out.trim()}`);
   return r.stdout;
 }
 
 /** End every process this module started that is still running, by PID. */
 export async function stopAll(): Promise<void> {
+  closing = true;
   await Promise.all([...running].map((s) => s.stop()));
 }

@@ -35,7 +35,7 @@ export async function createNetns(name: string = netnsName()): Promise<Netns> {
     delete: async () => {
       if (deleted) return;
       deleted = true;
-      await runOk(['ip', 'netns', 'delete', name]);
+      await runOk(['ip', 'netns', 'delete', name], 10_000, true);
     },
   };
   try {
