@@ -73,7 +73,8 @@ export class HealthSubsystem {
   #scanning = false;
   #stopped = false;
 
-  private constructor(plan: HealthPlan, deps: HealthDeps) {
+  /** Construct without starting (subscribe with `on` first to see the start's own events), then `start()`. */
+  constructor(plan: HealthPlan, deps: HealthDeps) {
     this.#plan = plan;
     this.#deps = deps;
     this.#monitor = new Monitor({
@@ -87,8 +88,13 @@ export class HealthSubsystem {
 
   static async start(plan: HealthPlan, deps: HealthDeps): Promise<HealthSubsystem> {
     const h = new HealthSubsystem(plan, deps);
-    await h.#init();
+    await h.start();
     return h;
+  }
+
+  /** Read the state file and maintenance directory, apply the initial health, start the checks. */
+  async start(): Promise<void> {
+    await this.#init();
   }
 
   on(listener: (e: HealthEvent) => void): () => void {
