@@ -16,13 +16,13 @@ import { closingPeer, hangingPeer } from '../support/peers/misbehaving-peer.ts';
 import { reasonOf, runProbe, withPeer } from '../support/peers/run-probe.ts';
 
 // Peer: a real MariaDB (Debian) installed into a temp directory and run in the foreground; the init file
-// creates the check user and database. The probe speaks through the mysql2 package; while the project
-// lacks it, the probe reports "mysql2/promise module not installed" (tested below) and the server tests skip.
+// creates the check user and database. The probe speaks through the mysql2 package; were it missing,
+// the probe would report "mysql2/promise module not installed" (tested then) and these tests skip.
 
 const hasModule = (await loadOptional('mysql2/promise')) !== undefined;
 const noModule = hasModule
   ? false
-  : 'the mysql2 package is not installed (an optional dependency of the mysql probe)';
+  : 'the mysql2 package is not installed (a dependency of the mysql probe)';
 const noServer = noModule || mariadbMissing() || false;
 const login = { login: MY_USER, password: MY_PASSWORD };
 

@@ -15,13 +15,13 @@ import { closingPeer, hangingPeer } from '../support/peers/misbehaving-peer.ts';
 import { reasonOf, runProbe, withPeer } from '../support/peers/run-probe.ts';
 
 // Peer: a real PostgreSQL (Debian) initialised in a temp directory and run as the postgres account, SCRAM
-// logins over TCP. The probe speaks through the pg package; while the project lacks it, the probe reports
-// "pg module not installed" (tested below) and the server tests skip.
+// logins over TCP. The probe speaks through the pg package; were it missing, the probe would report
+// "pg module not installed" (tested then) and these tests skip.
 
 const hasModule = (await loadOptional('pg')) !== undefined;
 const noModule = hasModule
   ? false
-  : 'the pg package is not installed (an optional dependency of the pgsql probe)';
+  : 'the pg package is not installed (a dependency of the pgsql probe)';
 const noServer = noModule || postgresMissing() || false;
 const login = { login: PG_USER, password: PG_PASSWORD };
 

@@ -12,7 +12,7 @@ import { abortReason, quote } from './line-protocol.ts';
  */
 export interface SqlDriver {
   readonly type: 'mysql' | 'pgsql';
-  /** The module to import (an optional dependency). */
+  /** The module to import (a dependency, loaded on the first check). */
   readonly module: string;
   /**
    * Log in and run `settings.request`; resolve with the number of rows. `track` must receive every socket
