@@ -165,7 +165,9 @@ for (const [name, text, want] of bad) {
   test(`health config error: ${name}`, () => {
     const got = errors(text);
     assert.equal(got.length, want.length, got.join('\n'));
-    want.forEach((w, i) => assert.ok(got[i]?.startsWith(w), `${got[i]}\n  should start with\n${w}`));
+    for (const [i, w] of want.entries()) {
+      assert.ok(got[i]?.startsWith(w), `${got[i]}\n  should start with\n${w}`);
+    }
   });
 }
 

@@ -50,6 +50,7 @@ function render(ops: HealthOp[]): string[] {
       case 'alert':
         return `alert ${o.alert.kind} ${o.alert.real ?? '-'}${o.alert.reason ? ` (${o.alert.reason})` : ''}`;
     }
+    return '';
   });
 }
 
