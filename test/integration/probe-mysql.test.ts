@@ -20,9 +20,7 @@ import { reasonOf, runProbe, withPeer } from '../support/peers/run-probe.ts';
 // the probe would report "mysql2/promise module not installed" (tested then) and these tests skip.
 
 const hasModule = (await loadOptional('mysql2/promise')) !== undefined;
-const noModule = hasModule
-  ? false
-  : 'the mysql2 package is not installed (a dependency of the mysql probe)';
+const noModule = hasModule ? false : 'the mysql2 package is not installed (a dependency of the mysql probe)';
 const noServer = noModule || mariadbMissing() || false;
 const login = { login: MY_USER, password: MY_PASSWORD };
 

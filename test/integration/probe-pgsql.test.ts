@@ -19,9 +19,7 @@ import { reasonOf, runProbe, withPeer } from '../support/peers/run-probe.ts';
 // "pg module not installed" (tested then) and these tests skip.
 
 const hasModule = (await loadOptional('pg')) !== undefined;
-const noModule = hasModule
-  ? false
-  : 'the pg package is not installed (a dependency of the pgsql probe)';
+const noModule = hasModule ? false : 'the pg package is not installed (a dependency of the pgsql probe)';
 const noServer = noModule || postgresMissing() || false;
 const login = { login: PG_USER, password: PG_PASSWORD };
 
