@@ -37,6 +37,8 @@ export async function startFarm(o: FarmOptions): Promise<RunningFarm> {
   const engine = createProxyEngine(director, {
     clock: systemClock,
     onError: (e) => o.log.error('engine-error', { message: e.message }),
+    // Passive-health ejections and returns: one structured warn line each (docs/passive-health.md).
+    onEvent: ({ event, ...fields }) => o.log.warn(event, fields),
   });
   await engine.start();
   director.start();

@@ -43,7 +43,12 @@ function serviceBlock(s: ServiceSnapshot): string[] {
 
 function realRow(r: RealServerSnapshot): string {
   const weight = r.weight === r.configuredWeight ? `${r.weight}` : `${r.weight}/${r.configuredWeight}`;
-  const marks = [r.health, ...(r.overloaded ? ['overload'] : []), ...(r.fallback ? ['fallback'] : [])];
+  const marks = [
+    r.health,
+    ...(r.overloaded ? ['overload'] : []),
+    ...(r.fallback ? ['fallback'] : []),
+    ...(r.passive === 'ejected' ? ['ejected'] : []),
+  ];
   const health = marks.join(',');
   return formatRow([
     `  -> ${formatEndpoint(r.address, r.port)}`,

@@ -162,7 +162,7 @@ test('load: every problem is reported with FILE:LINE:COL and the field', () => {
       ),
       [
         'f.yaml:3:11: services[0].port: port 0 (every port) is only allowed on a persistent service; add persistence',
-        'f.yaml:4:5: services[0].bogus: unknown key (expected one of: name, protocol, address, port, scheduler, scheduler_flags, persistence, expire_quiescent_template, one_packet, proxy_protocol, connect, real_servers, check, quiescent, fallback, fallback_command)',
+        'f.yaml:4:5: services[0].bogus: unknown key (expected one of: name, protocol, address, port, scheduler, scheduler_flags, persistence, expire_quiescent_template, one_packet, proxy_protocol, connect, real_servers, check, quiescent, fallback, fallback_command, passive_health)',
         'f.yaml:5:61: services[0].real_servers[1].weight: -1 is out of range 0..65535',
         'f.yaml:5:67: services[0].real_servers[2]: duplicate real server 192.0.2.2:0 (also real_servers[0])',
         'f.yaml:6:5: services[1]: duplicate virtual service tcp 192.0.2.240:0 (also services[0])',

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { PASSIVE_DEFAULTS } from '../health/passive/outlier.ts';
 import { REAL_DEFAULTS } from '../director/real-server.ts';
 import { DEFAULT_TIMEOUTS } from '../director/timeouts.ts';
 import { SERVICE_DEFAULTS } from '../director/virtual-service.ts';
@@ -55,6 +56,22 @@ const connectSchema = z
     redispatch: z.boolean().default(SERVICE_DEFAULTS.connect.redispatch),
   })
   .prefault({});
+
+/** Passive health (outlier ejection, docs/passive-health.md): absent = off, `{}` or `true` = defaults. */
+const passiveSchema = z.preprocess(
+  (v) => (v === true ? {} : v),
+  z
+    .strictObject({
+      consecutive_failures: intIn(1, 1000).default(PASSIVE_DEFAULTS.consecutiveFailures),
+      base_ejection_time: durationMs(1).default(PASSIVE_DEFAULTS.baseEjectionMs),
+      max_ejection_time: durationMs(1).default(PASSIVE_DEFAULTS.maxEjectionMs),
+      max_ejection_percent: intIn(0, 100).default(PASSIVE_DEFAULTS.maxEjectionPercent),
+    })
+    .refine((p) => p.max_ejection_time >= p.base_ejection_time, {
+      error: 'max_ejection_time must be at least base_ejection_time',
+      path: ['max_ejection_time'],
+    }),
+);
 
 const realObjectSchema = z.strictObject(
   {
@@ -135,6 +152,7 @@ const serviceSchema = z.strictObject({
   quiescent: z.boolean().default(false),
   fallback: fallbackSchema.optional(),
   fallback_command: commandSchema.optional(),
+  passive_health: passiveSchema.optional(),
 });
 
 const webhookSchema = z.preprocess(

@@ -46,6 +46,12 @@ export function checkService({ index, service: s, reals }: IndexedService): Path
     add(at('port'), 'port 0 (every port) is only allowed on a persistent service; add persistence');
   }
   if (s.one_packet && s.protocol !== 'udp') add(at('one_packet'), 'is only valid with protocol udp');
+  if (s.passive_health && s.protocol !== 'tcp') {
+    add(
+      at('passive_health'),
+      'passive health watches TCP connects and resets; it is only valid with protocol tcp',
+    );
+  }
   if (!(SCHEDULER_NAMES as readonly string[]).includes(s.scheduler)) {
     add(at('scheduler'), unknownName('scheduler', s.scheduler, SCHEDULER_NAMES));
   } else {

@@ -1,7 +1,7 @@
 import type { FarmPlan } from '../director/farm-plan.ts';
 import { parseNetmask } from '../director/netmask.ts';
 import type { RealServerSpec } from '../director/real-server.ts';
-import type { PersistenceSpec, ServiceSpec } from '../director/virtual-service.ts';
+import type { PassiveHealthSpec, PersistenceSpec, ServiceSpec } from '../director/virtual-service.ts';
 import { addressFamily } from '../model/endpoint.ts';
 import { WebfarmError } from '../model/errors.ts';
 import {
@@ -46,6 +46,16 @@ export function serviceSpec(s: ServiceConfig): ServiceSpec {
     onePacket: s.one_packet,
     proxyProtocol: s.proxy_protocol,
     connect: { timeoutMs: s.connect.timeout, retries: s.connect.retries, redispatch: s.connect.redispatch },
+    ...(s.passive_health === undefined ? {} : { passive: passiveSpec(s.passive_health) }),
+  };
+}
+
+function passiveSpec(p: NonNullable<ServiceConfig['passive_health']>): PassiveHealthSpec {
+  return {
+    consecutiveFailures: p.consecutive_failures,
+    baseEjectionMs: p.base_ejection_time,
+    maxEjectionMs: p.max_ejection_time,
+    maxEjectionPercent: p.max_ejection_percent,
   };
 }
 

@@ -22,6 +22,12 @@ export interface RealServerSnapshot {
   downAction: DownAction;
   /** Inserted by the health subsystem because no real server was up. */
   fallback: boolean;
+  /** Passive health: 'ejected' while outlier detection keeps new connections away (docs/passive-health.md). */
+  passive: 'ok' | 'ejected';
+  /** Failed connect attempts (refused or timed out) since start; never zeroed by -Z. */
+  connectFailures: number;
+  /** Resets by the real server since start. */
+  resets: number;
   admin: AdminState;
   usable: boolean;
   overloaded: boolean;
@@ -87,6 +93,9 @@ export function snapshotDirector(d: Director): DirectorSnapshot {
         lastCheck: r.lastCheck && { ...r.lastCheck },
         downAction: r.downAction,
         fallback: r.fallback,
+        passive: r.passive,
+        connectFailures: r.connectFailures,
+        resets: r.resets,
         admin: r.admin,
         usable: r.usable,
         overloaded: r.overloaded,
