@@ -195,3 +195,25 @@ test('health config error: an IPv6 real with a probe that reaches IPv4 only', ()
     },
   ]);
 });
+
+test('health config: a checked real server in an address family this host lacks is an error', () => {
+  const text = [
+    'services:',
+    '  - address: 192.0.2.240',
+    '    port: 80',
+    '    check: { type: connect }',
+    '    real_servers: ["192.0.2.2", "[2001:db8::2]:80"]',
+    '  - address: 192.0.2.240',
+    '    port: 81',
+    '    check: { type: on }',
+    '    real_servers: ["[2001:db8::3]:81"]',
+  ].join('\n');
+  const v4only = parseConfig(text, 'f.yaml', { hostFamilies: new Set([4]) });
+  assert.equal(v4only.ok, false);
+  if (!v4only.ok) {
+    assert.deepEqual(v4only.issues.map(formatIssue), [
+      'f.yaml:5:33: services[0].real_servers[1]: this host has no IPv6 address, so the connect check cannot reach 2001:db8::2',
+    ]);
+  }
+  assert.equal(parseConfig(text, 'f.yaml', { hostFamilies: new Set([4, 6]) }).ok, true);
+});

@@ -1,4 +1,5 @@
 import { accessSync, constants, statSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { addressFamily, formatEndpoint } from '../model/endpoint.ts';
 import { PROBE_TYPES, type ProbeFactory, type ProbeType } from '../health/probe.ts';
@@ -24,8 +25,12 @@ export function checkHealth(
   health: HealthConfig | undefined,
   isExecutable: IsExecutable,
   factories: (type: ProbeType) => ProbeFactory | undefined = probeFactory,
+  hostFamilies: ReadonlySet<4 | 6> = localFamilies(),
 ): PathIssue[] {
-  const issues = services.flatMap((s) => checkServiceHealth(s, isExecutable, factories));
+  const issues = services.flatMap((s) => [
+    ...checkServiceHealth(s, isExecutable, factories),
+    ...checkReachableFamily(s, hostFamilies),
+  ]);
   const cmd = health?.alerts.command?.[0];
   if (cmd !== undefined && !isExecutable(cmd)) {
     issues.push({ path: ['health', 'alerts', 'command'], message: notExecutable(cmd) });
@@ -97,6 +102,35 @@ function checkServiceHealth(
     }
   }
   return dedupe(issues);
+}
+
+/** Checks that talk to the real server (everything but on/none/off). */
+const PASSIVE_TYPES: readonly string[] = ['on', 'none', 'off'];
+
+/**
+ * A checked real server whose address family this host has no address in (e.g. IPv6 disabled) can never
+ * be reached by its check: an error at check time rather than a server that stays down forever.
+ */
+function checkReachableFamily(
+  { index, service: s, reals }: IndexedService,
+  host: ReadonlySet<4 | 6>,
+): PathIssue[] {
+  if (!s.check || PASSIVE_TYPES.includes(s.check.type)) return [];
+  return reals
+    .filter((r) => !host.has(addressFamily(r.real.address)))
+    .map((r) => ({
+      path: ['services', index, 'real_servers', r.index],
+      message: `this host has no IPv${addressFamily(r.real.address)} address, so the ${s.check?.type} check cannot reach ${r.real.address}`,
+    }));
+}
+
+/** Address families of this host's interfaces (loopback included). */
+export function localFamilies(): ReadonlySet<4 | 6> {
+  const out = new Set<4 | 6>();
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) out.add(a.family === 'IPv6' ? 6 : 4);
+  }
+  return out;
 }
 
 function notExecutable(cmd: string): string {

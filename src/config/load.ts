@@ -36,6 +36,8 @@ export async function loadConfig(file: string): Promise<LoadResult> {
 export interface ParseOptions {
   /** Whether a configured command exists and is executable (default: the file system, fsIsExecutable). */
   readonly isExecutable?: IsExecutable;
+  /** Address families this host has addresses in (default: its interfaces, localFamilies). */
+  readonly hostFamilies?: ReadonlySet<4 | 6>;
 }
 
 /** Validate config text; `file` only labels the issues. Pure but for the command existence check. */
@@ -60,7 +62,9 @@ export function parseConfig(text: string, file: string, options: ParseOptions = 
   const services = parsed.success ? parsed.data.services.map(indexService) : servicesThatParse(data);
   issues.push(...checkServices(services), ...checkEngine((data as { engine?: unknown }).engine));
   const health = parsed.success ? parsed.data.health : undefined;
-  issues.push(...checkHealth(services, health, options.isExecutable ?? fsIsExecutable));
+  issues.push(
+    ...checkHealth(services, health, options.isExecutable ?? fsIsExecutable, undefined, options.hostFamilies),
+  );
   if (issues.length > 0 || !parsed.success) return fail(at(issues));
   return { ok: true, config: parsed.data };
 }
