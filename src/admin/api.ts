@@ -3,6 +3,7 @@ import type { Director } from '../director/director.ts';
 import type { Engine } from '../engines/engine.ts';
 import { ApiError, sendError, send, toApiError } from './http.ts';
 import type { ApiContext, Handler, Params } from './routes/context.ts';
+import { serveMetrics } from './routes/metrics.ts';
 import { addReal, deleteReal, getReal, listReals, patchReal, replaceReal } from './routes/reals.ts';
 import {
   addService,
@@ -20,6 +21,7 @@ import {
   zeroAll,
   zeroService,
 } from './routes/table.ts';
+import { AdminRuntime } from './runtime.ts';
 
 /** Facts about the running process the API reports beside the director tables. */
 export interface RunInfo {
@@ -32,6 +34,8 @@ export interface RunInfo {
 export interface AdminApiOptions {
   /** The engine serving the director: services added through the API wait for its listener (all or nothing). */
   readonly engine?: Engine;
+  /** Events, drains, metrics state; default: a new one over `director` (its owner should stop it). */
+  readonly runtime?: AdminRuntime;
 }
 
 export type AdminHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -59,8 +63,15 @@ export function buildAdminApi(
   info: RunInfo,
   options: AdminApiOptions = {},
 ): AdminHandler {
-  const ctx: ApiContext = { director, info, engine: options.engine };
+  const runtime = options.runtime ?? new AdminRuntime({ director });
+  runtime.engine ??= options.engine;
+  const ctx: ApiContext = { director, info, engine: options.engine, runtime };
   return (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://admin').pathname;
+    if (path === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) {
+      serveMetrics(runtime, res);
+      return;
+    }
     dispatch(ctx, req)
       .then(([status, body]) => send(res, status, body))
       .catch((e: unknown) => sendError(res, toApiError(e, 'body')));

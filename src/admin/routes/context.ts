@@ -7,12 +7,14 @@ import type { Engine } from '../../engines/engine.ts';
 import { formatEndpoint, parseEndpoint } from '../../model/endpoint.ts';
 import type { RunInfo } from '../api.ts';
 import { ApiError } from '../http.ts';
+import type { AdminRuntime } from '../runtime.ts';
 
 /** What every route handler may use. `engine` is absent when the API runs over a bare director (tests). */
 export interface ApiContext {
   readonly director: Director;
   readonly engine: Engine | undefined;
   readonly info: RunInfo;
+  readonly runtime: AdminRuntime;
 }
 
 /** Path parameters: `sid` a service id (tcp:ADDRESS:PORT), `rid` a real server id (ADDRESS:PORT). */
