@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Director } from '../director/director.ts';
 import type { Engine } from '../engines/engine.ts';
+import { runWithCause } from './events/cause.ts';
 import { ApiError, sendError, send, toApiError } from './http.ts';
 import type { ApiContext, Handler, Params } from './routes/context.ts';
+import { serveEvents } from './routes/events.ts';
 import { serveMetrics } from './routes/metrics.ts';
 import { addReal, deleteReal, getReal, listReals, patchReal, replaceReal } from './routes/reals.ts';
 import {
@@ -53,6 +55,14 @@ const ROUTES: ReadonlyArray<readonly [string, Readonly<Record<string, Handler>>]
   ['v1/connections', { GET: listConnections }],
 ];
 
+/** Routes that answer in their own format (not JSON): GET only. */
+const RAW_ROUTES: Readonly<
+  Record<string, (runtime: AdminRuntime, req: IncomingMessage, res: ServerResponse) => void>
+> = {
+  '/metrics': (runtime, _req, res) => serveMetrics(runtime, res),
+  '/v1/events': serveEvents,
+};
+
 /**
  * The admin API as a request handler that never listens (tests call it in-process; admin/server.ts binds
  * it to the Unix socket). JSON in and out; errors are `{error: {code, message, field}}` with a 4xx status
@@ -68,11 +78,16 @@ export function buildAdminApi(
   const ctx: ApiContext = { director, info, engine: options.engine, runtime };
   return (req, res) => {
     const path = new URL(req.url ?? '/', 'http://admin').pathname;
-    if (path === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) {
-      serveMetrics(runtime, res);
+    const raw = RAW_ROUTES[path];
+    if (raw && req.method === 'GET') {
+      try {
+        raw(runtime, req, res);
+      } catch (e) {
+        sendError(res, toApiError(e, 'path'));
+      }
       return;
     }
-    dispatch(ctx, req)
+    runWithCause({ source: 'api', detail: `${req.method} ${path}` }, () => dispatch(ctx, req))
       .then(([status, body]) => send(res, status, body))
       .catch((e: unknown) => sendError(res, toApiError(e, 'body')));
   };

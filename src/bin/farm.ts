@@ -1,4 +1,5 @@
 import { type RunInfo, buildAdminApi } from '../admin/api.ts';
+import { AdminRuntime } from '../admin/runtime.ts';
 import { type AdminServer, listenAdmin } from '../admin/server.ts';
 import { defaultSocketPath } from '../admin/socket-path.ts';
 import type { Director } from '../director/director.ts';
@@ -17,6 +18,8 @@ export interface RunningFarm {
   readonly admin: AdminServer | undefined;
   /** The health checker; present when the plan has a health part. */
   readonly health: HealthSubsystem | undefined;
+  /** Event bus, drains and metrics state of the admin side. */
+  readonly runtime: AdminRuntime;
   stop(): Promise<void>;
 }
 
@@ -34,24 +37,34 @@ export interface FarmOptions {
  */
 export async function startFarm(o: FarmOptions): Promise<RunningFarm> {
   const director = buildDirector(o.plan, systemClock);
+  // Event stream, drains and metrics state; sees the engine's and the health checker's events too.
+  const runtime = new AdminRuntime({ director, clock: systemClock });
   const engine = createProxyEngine(director, {
     clock: systemClock,
     onError: (e) => o.log.error('engine-error', { message: e.message }),
     // Passive-health ejections and returns: one structured warn line each (docs/passive-health.md).
-    onEvent: ({ event, ...fields }) => o.log.warn(event, fields),
+    onEvent: (e) => {
+      runtime.onEngineEvent(e);
+      const { event, ...fields } = e;
+      o.log.warn(event, fields);
+    },
   });
+  runtime.engine = engine;
   await engine.start();
   director.start();
   let admin: AdminServer | undefined;
   let health: HealthSubsystem | undefined;
   try {
     if (o.plan.health) {
-      health = await HealthSubsystem.start(o.plan.health, {
+      const checker = new HealthSubsystem(o.plan.health, {
         director,
         clock: systemClock,
         rng: systemRng,
         log: o.log,
       });
+      runtime.watchHealth(checker);
+      await checker.start();
+      health = checker;
     }
     const socket = o.socket === undefined ? (o.plan.admin.socket ?? defaultSocketPath()) : o.socket;
     const info: RunInfo = {
@@ -60,11 +73,13 @@ export async function startFarm(o: FarmOptions): Promise<RunningFarm> {
       engine: engine.name,
       config: o.configPath,
     };
-    if (socket !== false) admin = await listenAdmin(buildAdminApi(director, info, { engine }), socket);
+    if (socket !== false)
+      admin = await listenAdmin(buildAdminApi(director, info, { engine, runtime }), socket);
   } catch (e) {
     await health?.stop();
     director.stop();
     await engine.stop();
+    runtime.stop();
     throw e;
   }
   return {
@@ -72,8 +87,10 @@ export async function startFarm(o: FarmOptions): Promise<RunningFarm> {
     engine,
     admin,
     health,
+    runtime,
     async stop() {
       await health?.stop();
+      runtime.stop();
       director.stop();
       await Promise.all([admin?.close(), engine.stop()]);
     },

@@ -15,23 +15,26 @@ export interface AdminEvent {
   readonly data: Readonly<Record<string, unknown>>;
 }
 
-export type AdminEventType =
-  | 'service-added'
-  | 'service-changed'
-  | 'service-removed'
-  | 'real-added'
-  | 'real-changed'
-  | 'real-removed'
-  | 'health-transition'
-  | 'health-fallback'
-  | 'health-alert'
-  | 'passive-ejected'
-  | 'passive-eject-capped'
-  | 'passive-returned'
-  | 'drain-started'
-  | 'drain-progress'
-  | 'drain-finished'
-  | 'drain-cancelled';
+export const ADMIN_EVENT_TYPES = [
+  'service-added',
+  'service-changed',
+  'service-removed',
+  'real-added',
+  'real-changed',
+  'real-removed',
+  'health-transition',
+  'health-fallback',
+  'health-alert',
+  'passive-ejected',
+  'passive-eject-capped',
+  'passive-returned',
+  'drain-started',
+  'drain-progress',
+  'drain-finished',
+  'drain-cancelled',
+] as const;
+
+export type AdminEventType = (typeof ADMIN_EVENT_TYPES)[number];
 
 /**
  * Who made the change. `api`: an admin API request (detail: method and path; ipvsadm and the CLI are API
