@@ -34,6 +34,7 @@ export const ERROR_CODES = [
   'WF_ERR_REALSERVER_SETUP',
   'WF_ERR_CLUSTER_TIMING',
   'WF_ERR_CLUSTER_MEDIUM',
+  'WF_ERR_CLUSTER_RESOURCE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

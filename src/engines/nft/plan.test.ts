@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { NftServiceView } from './nft-model.ts';
+import { plan } from './plan.ts';
+import { render } from './render.ts';
+import { nftInput, realView, serviceView } from './testing.ts';
+
+const reals = [realView(1, '198.51.100.11'), realView(2, '198.51.100.12'), realView(3, '198.51.100.13')];
+const base = (over: Partial<NftServiceView> = {}) =>
+  render(
+    nftInput([
+      serviceView(0, { scheduler: 'wrr', persistence: { timeoutMs: 60_000, prefix: 32 }, reals, ...over }),
+    ]),
+  );
+const withReal = (i: number, over: object) =>
+  base({ reals: reals.map((r, j) => (j === i ? { ...r, ...over } : r)) });
+const lines = (s: string) => s.split('\n').filter((l) => l !== '');
+
+describe('plan', () => {
+  it('first apply: removes any leftover table, then creates', () => {
+    const p = plan(undefined, base());
+    assert.equal(p.kind, 'fresh');
+    assert.deepEqual(lines(p.script).slice(0, 3), [
+      'add table inet webfarm',
+      'delete table inet webfarm',
+      'table inet webfarm {',
+    ]);
+  });
+
+  it('no change: nothing to do', () => {
+    assert.deepEqual(plan(base(), base()), { kind: 'none', script: '' });
+  });
+
+  const elementCases = [
+    { name: 'weight change', next: () => withReal(1, { weight: 2, lastWeight: 2 }), sets: ['s0_slots'] },
+    {
+      name: 'health down (removed)',
+      next: () => withReal(1, { available: false }),
+      sets: ['s0_slots', 's0_avail'],
+    },
+    { name: 'quiesce (weight 0)', next: () => withReal(2, { weight: 0 }), sets: ['s0_slots'] },
+  ];
+  for (const c of elementCases) {
+    it(`${c.name}: element commands only, on ${c.sets.join(' and ')}`, () => {
+      const p = plan(base(), c.next());
+      assert.equal(p.kind, 'elements');
+      for (const l of lines(p.script)) assert.match(l, /^(add|delete) element inet webfarm (\S+) \{/);
+      const touched = new Set(lines(p.script).map((l) => l.split(' ')[4]));
+      assert.deepEqual([...touched].sort(), [...c.sets].sort());
+    });
+  }
+
+  it('an element that changes value is deleted and re-added in the same batch', () => {
+    const p = plan(base(), withReal(1, { weight: 2, lastWeight: 2 }));
+    const del = lines(p.script).find((l) => l.startsWith('delete element'));
+    const add = lines(p.script).find((l) => l.startsWith('add element'));
+    assert.ok(del && add);
+    assert.ok(p.script.indexOf(del) < p.script.indexOf(add));
+  });
+
+  const shapeCases = [
+    { name: 'real added', next: () => base({ reals: [realView(4, '198.51.100.14'), ...reals] }) },
+    { name: 'real removed', next: () => base({ reals: reals.slice(1) }) },
+    { name: 'scheduler changed', next: () => base({ scheduler: 'sh' }) },
+    { name: 'persistence off', next: () => render(nftInput([serviceView(0, { scheduler: 'wrr', reals })])) },
+  ];
+  for (const c of shapeCases) {
+    it(`${c.name}: rebuild in place, in one batch, keeping unchanged dynamic maps`, () => {
+      const p = plan(base(), c.next());
+      assert.equal(p.kind, 'rebuild');
+      const ls = lines(p.script);
+      assert.equal(ls[0], 'flush table inet webfarm');
+      assert.ok(!ls.includes('delete table inet webfarm'));
+      const persistKept = c.name !== 'persistence off';
+      assert.equal(ls.includes('delete map inet webfarm s0_persist'), !persistKept);
+    });
+  }
+
+  it('rebuild deletes what went away, maps before the chains they point at', () => {
+    const p = plan(base(), base({ reals: reals.slice(1) }));
+    const ls = lines(p.script);
+    assert.ok(ls.includes('delete chain inet webfarm s0_r1'));
+    assert.ok(ls.includes('delete counter inet webfarm r1_new'));
+    assert.ok(ls.indexOf('flush map inet webfarm s0_newv') < ls.indexOf('delete chain inet webfarm s0_n1'));
+  });
+
+  it('a table no longer needed is deleted; a new one created', () => {
+    const dr = render(
+      nftInput([
+        serviceView(0, {
+          mode: 'dr',
+          device: 'eth0',
+          deviceMac: '02:00:00:00:00:01',
+          reals: [realView(1, '198.51.100.11', { mac: '02:00:00:00:00:11' })],
+        }),
+      ]),
+    );
+    const p = plan(base(), dr);
+    assert.equal(p.kind, 'rebuild');
+    assert.ok(p.script.includes('delete table inet webfarm\n'));
+    assert.ok(p.script.includes('table netdev webfarm {'));
+  });
+});

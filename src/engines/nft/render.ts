@@ -1,0 +1,261 @@
+import { prefixToDotted } from '../../director/netmask.ts';
+import type { NftInput, NftRealView, NftServiceView } from './nft-model.ts';
+import type { NftChainDecl, NftRuleset, NftSetDecl, NftTable } from './ruleset.ts';
+import { JHASH_SEED, buildSlots, slotCount } from './slots.ts';
+
+/**
+ * Director state → nftables ruleset (docs/nft-engine.md §Rendering). Pure and deterministic: the same input
+ * renders the same text on every director. Two tables named `input.table`, each present only when a
+ * service needs it: `inet` for NAT services (nat prerouting DNAT, forward-hook counters, postrouting
+ * masquerade) and `netdev` for DR services (one ingress base chain per device).
+ *
+ * Per service n (names in docs/nft-engine.md): `s<n>` classifies (flow table → persistence → slots),
+ * `s<n>_go` dispatches a new flow by mark through `@s<n>_newv` to `s<n>_n<m>` (counts a new connection)
+ * and on to `s<n>_r<m>` (the real server's action). The packet mark is the scratch register that carries
+ * the chosen real server's mark between rules; it is set back to 0 before the packet leaves.
+ */
+export function render(input: NftInput): NftRuleset {
+  const nat = input.services.filter((s) => s.mode === 'nat');
+  const dr = input.services.filter((s) => s.mode === 'dr');
+  const tables: NftTable[] = [];
+  if (nat.length > 0) tables.push(natTable(input, nat));
+  if (dr.length > 0) tables.push(drTable(input, dr));
+  return { tables };
+}
+
+const l3 = (s: NftServiceView) => (s.family === 6 ? 'ip6' : 'ip');
+const addrType = (s: NftServiceView) => (s.family === 6 ? 'ipv6_addr' : 'ipv4_addr');
+
+function natTable(input: NftInput, services: readonly NftServiceView[]): NftTable {
+  const sets: NftSetDecl[] = [];
+  const chains: NftChainDecl[] = [];
+  const stats = new Map<string, string>();
+  const masq = new Map<string, string>();
+  for (const s of services) {
+    serviceObjects(input, s, sets, chains);
+    for (const r of s.reals) {
+      stats.set(String(r.mark), `jump st${r.mark}`);
+      if (s.masquerade) masq.set(String(r.mark), '');
+      chains.push({
+        name: `st${r.mark}`,
+        rules: [`ct direction original counter name r${r.mark}_in return`, `counter name r${r.mark}_out`],
+      });
+    }
+  }
+  sets.push({ kind: 'map', name: 'stats', decl: ['type mark : verdict'], elements: stats });
+  sets.push({ kind: 'set', name: 'masq', decl: ['type mark'], elements: masq });
+  chains.unshift(
+    {
+      name: 'prerouting',
+      hook: 'type nat hook prerouting priority dstnat; policy accept',
+      rules: services.map(dispatchRule),
+    },
+    {
+      name: 'forward',
+      hook: 'type filter hook forward priority filter; policy accept',
+      rules: ['ct mark vmap @stats'],
+    },
+    {
+      name: 'postrouting',
+      hook: 'type nat hook postrouting priority srcnat; policy accept',
+      rules: ['ct mark @masq masquerade'],
+    },
+  );
+  return { family: 'inet', name: input.table, sets, chains };
+}
+
+function drTable(input: NftInput, services: readonly NftServiceView[]): NftTable {
+  const sets: NftSetDecl[] = [];
+  const chains: NftChainDecl[] = [];
+  const devices = [...new Set(services.map((s) => s.device ?? ''))].sort();
+  for (const dev of devices) {
+    chains.push({
+      name: `in_${dev.replace(/[^A-Za-z0-9_]/g, '_')}`,
+      hook: `type filter hook ingress device "${dev}" priority 0; policy accept`,
+      rules: services.filter((s) => (s.device ?? '') === dev).map(dispatchRule),
+    });
+  }
+  for (const s of services) serviceObjects(input, s, sets, chains);
+  return { family: 'netdev', name: input.table, sets, chains };
+}
+
+/** `ip daddr VIP tcp dport P jump s<n>` (port 0: any port of that protocol). */
+function dispatchRule(s: NftServiceView): string {
+  const port = s.port === 0 ? `meta l4proto ${s.protocol}` : `${s.protocol} dport ${s.port}`;
+  return `${l3(s)} daddr ${s.address} ${port} jump s${s.n}`;
+}
+
+function serviceObjects(
+  input: NftInput,
+  s: NftServiceView,
+  sets: NftSetDecl[],
+  chains: NftChainDecl[],
+): void {
+  const n = s.n;
+  const m = slotCount(s, input.mhTableSize);
+  const slots = buildSlots(s, input.mhTableSize);
+  const slotEls = new Map<string, string>();
+  slots.forEach((mark, i) => {
+    if (mark !== 0) slotEls.set(String(i), String(mark));
+  });
+  sets.push({ kind: 'counter', name: `s${n}_drop`, decl: [] });
+  for (const r of s.reals) {
+    for (const c of s.mode === 'nat' ? ['new', 'in', 'out'] : ['new', 'in'])
+      sets.push({ kind: 'counter', name: `r${r.mark}_${c}`, decl: [] });
+  }
+  sets.push({
+    kind: 'map',
+    name: `s${n}_slots`,
+    decl: [`typeof numgen inc mod ${m} : meta mark`],
+    elements: slotEls,
+  });
+  const newv = new Map(s.reals.map((r) => [String(r.mark), `goto s${n}_n${r.mark}`]));
+  sets.push({ kind: 'map', name: `s${n}_newv`, decl: ['type mark : verdict'], elements: newv });
+  if (s.persistence) {
+    const avail = new Map<string, string>();
+    for (const r of s.reals) if (honoured(s, r)) avail.set(String(r.mark), '');
+    sets.push({
+      kind: 'map',
+      name: `s${n}_persist`,
+      decl: [
+        `type ${addrType(s)} : mark`,
+        'flags dynamic,timeout',
+        `timeout ${seconds(s.persistence.timeoutMs)}s`,
+      ],
+      dynamic: true,
+    });
+    sets.push({ kind: 'set', name: `s${n}_avail`, decl: ['type mark'], elements: avail });
+  }
+  if (s.mode === 'dr') {
+    const reals = new Map(s.reals.map((r) => [String(r.mark), `goto s${n}_r${r.mark}`]));
+    sets.push({ kind: 'map', name: `s${n}_reals`, decl: ['type mark : verdict'], elements: reals });
+    sets.push({
+      kind: 'map',
+      name: `s${n}_flows`,
+      decl: [
+        `type ${addrType(s)} . inet_service . inet_service : mark`,
+        'flags dynamic,timeout',
+        'size 1048576',
+      ],
+      dynamic: true,
+    });
+  }
+  chains.push(...serviceChains(input, s, m));
+}
+
+/** A template to this server is honoured (virtual-service.ts #honours): available, and not quiescent under expire_quiescent_template. */
+function honoured(s: NftServiceView, r: NftRealView): boolean {
+  return r.available && !(s.expireQuiescentTemplate && r.weight === 0);
+}
+
+function serviceChains(input: NftInput, s: NftServiceView, m: number): NftChainDecl[] {
+  const n = s.n;
+  const go: NftChainDecl = {
+    name: `s${n}_go`,
+    rules: [`meta mark vmap @s${n}_newv`, `counter name s${n}_drop drop`],
+  };
+  const perReal = s.reals.flatMap((r) => [
+    { name: `s${n}_n${r.mark}`, rules: [`counter name r${r.mark}_new goto s${n}_r${r.mark}`] },
+    { name: `s${n}_r${r.mark}`, rules: [realAction(s, r)] },
+  ]);
+  if (s.mode === 'nat') {
+    return [
+      { name: `s${n}`, rules: ['meta mark set 0', ...scheduleRules(input, s, m, `s${n}_go`)] },
+      go,
+      ...perReal,
+    ];
+  }
+  const fkey = flowKey(s);
+  const fto = `timeout ${seconds(s.protocol === 'tcp' ? input.timeouts.tcpMs : input.timeouts.udpMs)}s`;
+  const update = `update @s${n}_flows { ${fkey} ${fto} : meta mark }`;
+  return [
+    {
+      name: `s${n}`,
+      rules: [
+        'meta mark set 0',
+        `meta mark set ${fkey} map @s${n}_flows`,
+        `meta mark != 0 ${update} goto s${n}_est`,
+        `goto s${n}_sch`,
+      ],
+    },
+    {
+      // A flow whose real server was deleted is scheduled afresh (the engine purges such entries: the kernel
+      // cannot delete map elements from the packet path).
+      name: `s${n}_est`,
+      rules: [`meta mark vmap @s${n}_reals`, `meta mark set 0 goto s${n}_sch`],
+    },
+    { name: `s${n}_sch`, rules: scheduleRules(input, s, m, `s${n}_fl`) },
+    { name: `s${n}_fl`, rules: [`meta mark != 0 ${update}`, `goto s${n}_go`] },
+    go,
+    ...perReal,
+  ];
+}
+
+/** Persistence lookup, then the slot table; ends with `goto <then>`. */
+function scheduleRules(input: NftInput, s: NftServiceView, m: number, then: string): string[] {
+  const n = s.n;
+  const out: string[] = [];
+  const p = s.persistence;
+  const pkey = p ? persistKey(s, p.prefix) : '';
+  const pup = p ? `update @s${n}_persist { ${pkey} timeout ${seconds(p.timeoutMs)}s : meta mark }` : '';
+  if (p) {
+    out.push(
+      `meta mark set ${pkey} map @s${n}_persist`,
+      `meta mark != 0 meta mark @s${n}_avail ${pup} goto ${then}`,
+      'meta mark set 0',
+    );
+  }
+  out.push(`meta mark set ${selector(input, s, m)} map @s${n}_slots`);
+  if (p) out.push(`meta mark != 0 ${pup}`);
+  out.push(`goto ${then}`);
+  return out;
+}
+
+function selector(input: NftInput, s: NftServiceView, m: number): string {
+  const seed = `seed 0x${JHASH_SEED.toString(16)}`;
+  const src = `${l3(s)} saddr`;
+  const sport = `${s.protocol} sport`;
+  switch (s.scheduler) {
+    case 'sh':
+      return `jhash ${s.flags.includes('sh-port') ? `${src} . ${sport}` : src} mod ${m} ${seed}`;
+    case 'mh':
+      return `jhash ${s.flags.includes('mh-port') ? `${src} . ${sport}` : src} mod ${m} ${seed}`;
+    case 'dh':
+      return `jhash ${l3(s)} daddr mod ${m} ${seed}`;
+    default:
+      return `numgen ${input.numgen} mod ${m}`;
+  }
+}
+
+function flowKey(s: NftServiceView): string {
+  return `${l3(s)} saddr . ${s.protocol} sport . ${s.protocol} dport`;
+}
+
+function persistKey(s: NftServiceView, prefix: number): string {
+  const full = s.family === 6 ? 128 : 32;
+  if (prefix >= full) return `${l3(s)} saddr`;
+  return `${l3(s)} saddr & ${s.family === 6 ? ipv6Mask(prefix) : prefixToDotted(prefix)}`;
+}
+
+function ipv6Mask(prefix: number): string {
+  const words: string[] = [];
+  for (let i = 0; i < 8; i++) {
+    const keep = Math.max(0, Math.min(16, prefix - i * 16));
+    words.push(((0xffff << (16 - keep)) & 0xffff).toString(16));
+  }
+  return words.join(':');
+}
+
+/** NAT: mark the conntrack entry (counters, masquerade), clear the scratch mark, DNAT. DR: rewrite MACs, forward. */
+function realAction(s: NftServiceView, r: NftRealView): string {
+  if (s.mode === 'dr') {
+    return `counter name r${r.mark}_in meta mark set 0 ether saddr set ${s.deviceMac} ether daddr set ${r.mac} fwd to "${s.device}"`;
+  }
+  const bracketed = s.family === 6 ? `[${r.address}]` : r.address;
+  const to = s.port === 0 ? r.address : `${bracketed}:${r.port}`;
+  return `ct mark set ${r.mark} meta mark set 0 meta l4proto ${s.protocol} dnat ${l3(s)} to ${to}`;
+}
+
+function seconds(ms: number): number {
+  return Math.max(1, Math.ceil(ms / 1000));
+}
