@@ -21,6 +21,8 @@ export interface BenchOptions {
   /** Proxy variant for the `nodepipe` path (bench/scratch/pipe-proxy.ts). */
   readonly nodepipeVariant: string;
   readonly help: boolean;
+  /** Re-render a saved result (.bench/*.json) instead of measuring; with --write-doc, into the doc. */
+  readonly render: string | undefined;
 }
 
 export const DEFAULTS: BenchOptions = {
@@ -33,6 +35,7 @@ export const DEFAULTS: BenchOptions = {
   writeDoc: false,
   nodepipeVariant: 'pipe',
   help: false,
+  render: undefined,
 };
 
 export const USAGE = `usage: npm run bench -- [options]
@@ -45,6 +48,7 @@ export const USAGE = `usage: npm run bench -- [options]
                        the fd hard limit of 20,000 caps a proxy below 10,000)
   --nodepipe-variant V pipe|data|onread (bench/scratch/pipe-proxy.ts)
   --write-doc          rewrite the results section of docs/BENCHMARKS.md
+  --render FILE        print (and with --write-doc, write) the tables of a saved .bench/*.json; no run
 Needs root (ip netns); otherwise it says why and exits 0 having measured nothing.`;
 
 export type ArgsResult = { ok: true; value: BenchOptions } | { ok: false; error: string };
@@ -82,6 +86,9 @@ export function parseArgs(argv: readonly string[]): ArgsResult {
           break;
         case '--nodepipe-variant':
           o.nodepipeVariant = value();
+          break;
+        case '--render':
+          o.render = value();
           break;
         case '--write-doc':
           o.writeDoc = true;

@@ -9,7 +9,7 @@ import { busyWarning } from './machine.ts';
 import { parseIperf } from './measure-throughput.ts';
 import { parseUdpLoad } from './measure-udp.ts';
 import { parseCpuSeconds, parseRssKiB } from './proc-stats.ts';
-import { formatNumber, formatSummary, ratioTable } from './report.ts';
+import { cpuRatioTable, formatNumber, formatSummary, ratioTable } from './report.ts';
 import type { BenchResult } from './result.ts';
 import { ratio, summarize } from './stats.ts';
 import { formatForward, parseForward } from './topology.ts';
@@ -23,6 +23,7 @@ test('parseArgs: options and errors', () => {
     [['--only', 'close,keepalive'], { only: ['keepalive', 'close'] }],
     [['--paths', 'haproxy,direct'], { paths: ['direct', 'haproxy'] }],
     [['--write-doc', '--idle-conns', '100'], { writeDoc: true, idleConns: 100 }],
+    [['--render', 'x.json'], { render: 'x.json' }],
     [['--only', 'nope'], 'unknown "nope"'],
     [['--rounds', '0'], 'positive integer'],
     [['--duration'], 'needs a value'],
@@ -108,6 +109,26 @@ test('ratio table: webfarm/haproxy from medians, only for paths that ran', () =>
   assert.match(t, /webfarm \/ haproxy \| webfarm \/ direct \| haproxy \/ direct \|\n/);
   assert.match(t, /\| HTTP keep-alive \| 1\.00× \| 0\.70× \| 0\.70× \|/);
   assert.doesNotMatch(t, /nodepipe/);
+});
+
+test("CPU ratio table: haproxy CPU per request over the proxy's", () => {
+  const r = {
+    options: { ...DEFAULTS, paths: ['direct', 'webfarm', 'haproxy'] },
+    series: {
+      close: {
+        direct: { samples: [{ value: 1, cpu: 20 }] },
+        webfarm: { samples: [{ value: 1, cpu: 200 }] },
+        haproxy: {
+          samples: [
+            { value: 1, cpu: 60 },
+            { value: 1, cpu: 70 },
+            { value: 1, cpu: 65 },
+          ],
+        },
+      },
+    },
+  } as unknown as BenchResult;
+  assert.match(cpuRatioTable(r), /\| HTTP connection per request \| 0\.33× \|/);
 });
 
 test('iperf3 and udp-load results', () => {

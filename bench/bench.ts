@@ -1,6 +1,6 @@
 // npm run bench: direct vs webfarm proxy vs HAProxy (1 thread, TCP mode) inside a private network
 // namespace. See docs/BENCHMARKS.md for what is measured and how to read it.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BenchOptions, parseArgs, USAGE } from './args.ts';
@@ -23,6 +23,11 @@ async function main(): Promise<number> {
   const opts = parsed.value;
   if (opts.help) {
     process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (opts.render) {
+    const saved = JSON.parse(await readFile(opts.render, 'utf8')) as BenchResult & { command: string };
+    await publish(renderResults(saved, saved.command), opts);
     return 0;
   }
   if (process.getuid?.() !== 0) {
@@ -103,10 +108,14 @@ async function report(result: BenchResult, opts: BenchOptions): Promise<void> {
   await writeFile(file, json);
   await writeFile(join(outDir, 'latest.json'), json);
   log(`wrote ${file}`);
-  if (opts.writeDoc) {
-    await writeResultsSection(join(ROOT, 'docs/BENCHMARKS.md'), md);
-    log('rewrote the results section of docs/BENCHMARKS.md');
-  }
+  await publish(md, opts);
+}
+
+async function publish(md: string, opts: BenchOptions): Promise<void> {
+  if (opts.render) process.stdout.write(`${md}\n`);
+  if (!opts.writeDoc) return;
+  await writeResultsSection(join(ROOT, 'docs/BENCHMARKS.md'), md);
+  log('rewrote the results section of docs/BENCHMARKS.md');
 }
 
 function log(line: string): void {

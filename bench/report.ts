@@ -84,6 +84,28 @@ export function ratioTable(r: BenchResult): string {
   return table(['measure', ...cols.map(([a, b]) => `${a} / ${b}`)], rows);
 }
 
+/**
+ * CPU per unit of work of the proxies against HAProxy's (haproxy ÷ other, so 1.0× = as efficient, 0.5× = twice
+ * the CPU). When the proxy is the bottleneck this is the capacity ratio, and it moves far less with machine
+ * load than req/s.
+ */
+export function cpuRatioTable(r: BenchResult): string {
+  const others = pathsIn(r).filter((p) => p !== 'haproxy' && p !== 'direct');
+  const ms = measuresIn(r).filter(
+    (m) => MEASURE_INFO[m].cpuUnit !== '' && r.series[m]?.haproxy?.samples.length,
+  );
+  const cpu = (s: Series | undefined) =>
+    summarize(s?.samples.map((x) => x.cpu).filter((v): v is number => v !== undefined) ?? []);
+  const rows = ms.map((m) => [
+    MEASURE_INFO[m].title,
+    ...others.map((p) => {
+      const x = ratio(cpu(r.series[m]?.haproxy), cpu(r.series[m]?.[p]));
+      return x === undefined ? '—' : `${x.toFixed(2)}×`;
+    }),
+  ]);
+  return table(['measure', ...others.map((p) => `haproxy CPU / ${p} CPU`)], rows);
+}
+
 export function machineLines(r: BenchResult): string[] {
   const m = r.machine;
   return [
@@ -115,6 +137,10 @@ export function renderResults(r: BenchResult, command: string): string {
     'Ratios of the medians:',
     '',
     ratioTable(r),
+    '',
+    "CPU efficiency against HAProxy (its CPU per unit ÷ the proxy's; 1.00× = as efficient):",
+    '',
+    cpuRatioTable(r),
     '',
     ...(r.notes.length ? ['Notes from this run:', '', ...r.notes.map((n) => `- ${n}`), ''] : []),
     'Commands as run (inside the namespace):',
