@@ -25,6 +25,7 @@ const COMMANDS: Record<string, Command> = {
   check: (args, io) => checkCommand(args, io),
   status: (args, io) => statusCommand(args, io),
   ipvsadm: (args, io) => ipvsadmCommand(args, io),
+  realserver: async (args, io) => (await import('./realserver.ts')).realserverCommand(args, io),
   help: async (_args, io) => {
     io.stdout(HELP);
     return 0;

@@ -9,7 +9,7 @@ export interface NetFacts {
   routeTo(address: string): Promise<{ dev: string; gateway?: string; local: boolean } | undefined>;
   /** The device's own MAC; WF_ERR_NFT_DEVICE when the device does not exist. */
   linkMac(dev: string): Promise<string>;
-  /** The MAC of `address` on `dev` from the neighbour table, probing with arping when unknown. */
+  /** The MAC of `address` on `dev` from the neighbour table, else from an arping probe's answer. */
   neighbourMac(address: string, dev: string): Promise<string | undefined>;
 }
 
@@ -58,8 +58,10 @@ export class IpNetFacts implements NetFacts {
   async neighbourMac(address: string, dev: string): Promise<string | undefined> {
     const known = await this.#neigh(address, dev);
     if (known) return known;
-    await this.#exec.run(['arping', '-q', '-c', '1', '-w', '1', '-I', dev, address]);
-    return this.#neigh(address, dev);
+    // The kernel does not learn from replies to arping's own requests (arp_accept=0): read arping's output.
+    const r = await this.#exec.run(['arping', '-c', '1', '-w', '1', '-I', dev, address]);
+    const m = /reply from \S+ \[([0-9A-Fa-f:]{17})\]/.exec(r.stdout);
+    return m ? (m[1] as string).toLowerCase() : this.#neigh(address, dev);
   }
 
   async #neigh(address: string, dev: string): Promise<string | undefined> {
