@@ -1,4 +1,5 @@
-import { type Socket, createSocket } from 'node:dgram';
+import type { Socket } from 'node:dgram';
+import { literalUdpSocket } from './udp-socket.ts';
 import type { Connection } from '../../director/connection.ts';
 import { addressFamily } from '../../model/endpoint.ts';
 import type { ProxyContext, Tracked } from './context.ts';
@@ -51,7 +52,7 @@ export class UdpFlow implements Tracked {
     this.#idle = new Idle(now);
     conn.expiresMs = now + ctx.director.timeouts.udpMs;
     const dest = conn.dest;
-    this.#sock = createSocket(addressFamily(dest.address) === 6 ? 'udp6' : 'udp4');
+    this.#sock = literalUdpSocket(addressFamily(dest.address));
     this.#sock.on('message', this.#onReply);
     this.#sock.on('error', this.#onError);
     this.#sock.connect(dest.port, dest.address, this.#onConnected);

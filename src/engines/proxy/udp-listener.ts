@@ -1,4 +1,5 @@
-import { type RemoteInfo, type Socket, createSocket } from 'node:dgram';
+import type { RemoteInfo, Socket } from 'node:dgram';
+import { literalUdpSocket } from './udp-socket.ts';
 import type { VirtualService } from '../../director/virtual-service.ts';
 import { addressFamily } from '../../model/endpoint.ts';
 import type { Flow } from '../../scheduler/scheduler.ts';
@@ -26,7 +27,7 @@ export class UdpListener implements Listener, FlowOwner {
     this.#ctx = ctx;
     this.#svc = svc;
     this.#onError = onError;
-    this.#socket = createSocket(addressFamily(svc.spec.address) === 6 ? 'udp6' : 'udp4');
+    this.#socket = literalUdpSocket(addressFamily(svc.spec.address));
     this.#socket.on('message', this.#onMessage);
   }
 
