@@ -6,6 +6,7 @@ import { ApiError, sendError, send, toApiError } from './http.ts';
 import type { ApiContext, Handler, Params } from './routes/context.ts';
 import { serveEvents } from './routes/events.ts';
 import { serveMetrics } from './routes/metrics.ts';
+import { drainReal, enableReal, listDrains, maintainReal } from './routes/drain.ts';
 import { addReal, deleteReal, getReal, listReals, patchReal, replaceReal } from './routes/reals.ts';
 import {
   addService,
@@ -50,6 +51,10 @@ const ROUTES: ReadonlyArray<readonly [string, Readonly<Record<string, Handler>>]
   ['v1/services/:sid/zero', { POST: zeroService }],
   ['v1/services/:sid/reals', { GET: listReals, POST: addReal }],
   ['v1/services/:sid/reals/:rid', { GET: getReal, PUT: replaceReal, PATCH: patchReal, DELETE: deleteReal }],
+  ['v1/services/:sid/reals/:rid/drain', { POST: drainReal }],
+  ['v1/services/:sid/reals/:rid/enable', { POST: enableReal }],
+  ['v1/services/:sid/reals/:rid/maintenance', { POST: maintainReal }],
+  ['v1/drains', { GET: listDrains }],
   ['v1/zero', { POST: zeroAll }],
   ['v1/timeouts', { GET: getTimeouts, PUT: setTimeouts }],
   ['v1/connections', { GET: listConnections }],

@@ -3,6 +3,7 @@ import type { Engine } from '../engines/engine.ts';
 import type { ProxyEngineEvent } from '../engines/proxy/proxy-engine.ts';
 import type { HealthSubsystem } from '../health/health-subsystem.ts';
 import type { Clock } from '../platform/clock.ts';
+import { DrainManager } from './drain/drain-manager.ts';
 import { subjectOf } from './events/admin-event.ts';
 import { watchDirector } from './events/director-watch.ts';
 import { EventBus } from './events/event-bus.ts';
@@ -18,11 +19,13 @@ export interface AdminRuntimeOptions {
   readonly clock?: Clock;
   /** Period of the event stream's keep-alive comment, ms (default 15000). */
   readonly heartbeatMs?: number;
+  /** How often a drain in progress looks at the server's connections, ms (default 200). */
+  readonly drainPollMs?: number;
 }
 
 /**
- * The admin side's live state beside the director: the event bus, passive-ejection counts, the process
- * sampler. The composition root (bin/farm.ts) makes one, feeds it the engine's and the health checker's
+ * The admin side's live state beside the director: the event bus, the drain watcher, passive-ejection
+ * counts, the process sampler. The composition root (bin/farm.ts) makes one, feeds it the engine's and the health checker's
  * events, and hands it to buildAdminApi; tests may let buildAdminApi make its own. `stop()` when done.
  */
 export class AdminRuntime {
@@ -30,6 +33,7 @@ export class AdminRuntime {
   readonly clock: Clock;
   readonly events: EventBus;
   readonly heartbeatMs: number;
+  readonly drains: DrainManager;
   /** Set once the engine exists (it is created after the runtime so it can take `onEngineEvent`). */
   engine: Engine | undefined;
   readonly #passiveEjections = new Map<string, number>();
@@ -42,6 +46,7 @@ export class AdminRuntime {
     this.events = new EventBus(this.clock);
     this.heartbeatMs = o.heartbeatMs ?? 15_000;
     this.#unwatch.push(watchDirector(this.director, this.events));
+    this.drains = new DrainManager(this.director, this.clock, this.events, o.drainPollMs);
   }
 
   /** Publish the health checker's transitions, fallbacks and alerts (subscribe before it starts). */
@@ -73,6 +78,7 @@ export class AdminRuntime {
 
   stop(): void {
     for (const u of this.#unwatch.splice(0)) u();
+    this.drains.stop();
     this.#sampler.stop();
   }
 }

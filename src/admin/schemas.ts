@@ -53,6 +53,15 @@ export const timeoutsSchema = z.strictObject({
   udpMs: int(0, MAX_TIMEOUT_MS).optional(),
 });
 
+/**
+ * POST …/reals/{rid}/drain. `timeout`: a duration as in the config ("30s", "1m30s", "500ms"; a bare number
+ * is seconds), absent = wait until the connections are gone; `remove`: delete the server afterwards.
+ */
+export const drainSchema = z.strictObject({
+  timeout: z.union([z.string(), z.number()]).optional(),
+  remove: z.boolean().optional(),
+});
+
 /** Bodies that must be empty (DELETE, POST …/zero): `{}` or nothing. */
 export const emptySchema = z.strictObject({});
 

@@ -14,6 +14,8 @@ Commands:
   check -c FILE        validate a config; every error as FILE:LINE:COL: message
   status [--json]      show the running director's services and real servers
   ipvsadm ARGS...      ipvsadm 1.31's commands and output against the running director
+  drain SERVICE REAL   drain a real server (weight 0, wait for its connections, optionally remove)
+  enable SERVICE REAL  put a drained or draining real server back in service
   help                 this text;  webfarm <command> --help for a command's options
   version              print the version
 `;
@@ -25,6 +27,8 @@ const COMMANDS: Record<string, Command> = {
   check: (args, io) => checkCommand(args, io),
   status: (args, io) => statusCommand(args, io),
   ipvsadm: (args, io) => ipvsadmCommand(args, io),
+  drain: async (args, io) => (await import('./drain.ts')).drainCommand(args, io),
+  enable: async (args, io) => (await import('./enable.ts')).enableCommand(args, io),
   realserver: async (args, io) => (await import('./realserver.ts')).realserverCommand(args, io),
   help: async (_args, io) => {
     io.stdout(HELP);

@@ -1,7 +1,5 @@
 import type { IncomingMessage } from 'node:http';
 import type { Director } from '../../director/director.ts';
-import { snapshotDirector } from '../../director/snapshot.ts';
-import type { ServiceSnapshot } from '../../director/snapshot.ts';
 import { type Protocol, serviceId } from '../../director/virtual-service.ts';
 import type { Engine } from '../../engines/engine.ts';
 import { formatEndpoint, parseEndpoint } from '../../model/endpoint.ts';
@@ -39,10 +37,4 @@ export function realIdParam(text: string, service: string): string {
   if (!ep.ok)
     throw new ApiError(404, 'WF_ERR_DIRECTOR_NO_REAL', `no real server ${text} in ${service}`, 'real');
   return formatEndpoint(ep.value.address, ep.value.port);
-}
-
-export function serviceSnapshot(d: Director, id: string): ServiceSnapshot {
-  const s = snapshotDirector(d).services.find((x) => x.id === id);
-  if (!s) throw new ApiError(404, 'WF_ERR_DIRECTOR_NO_SERVICE', `no virtual service ${id}`, 'service');
-  return s;
 }

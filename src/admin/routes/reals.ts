@@ -1,14 +1,15 @@
 import { REAL_DEFAULTS, type RealServerSpec } from '../../director/real-server.ts';
 import { normalizeAddress } from '../../model/endpoint.ts';
-import { ApiError, readJson, toApiError, validate } from '../http.ts';
+import { readJson, toApiError, validate } from '../http.ts';
 import { type RealSettingsBody, emptySchema, realSchema, realSettingsSchema } from '../schemas.ts';
-import { type ApiContext, type Handler, realIdParam, serviceIdParam, serviceSnapshot } from './context.ts';
+import { type ApiContext, type Handler, realIdParam, serviceIdParam } from './context.ts';
+import { realWithDrain, serviceView } from './decorate.ts';
 import { checkForward } from './forward-check.ts';
 
 /** GET /v1/services/{sid}/reals: in scheduling order (newest first). */
 export const listReals: Handler = async (ctx, p) => [
   200,
-  serviceSnapshot(ctx.director, serviceIdParam(p.sid ?? '')).reals,
+  serviceView(ctx, serviceIdParam(p.sid ?? '')).reals,
 ];
 
 /** GET /v1/services/{sid}/reals/{rid} */
@@ -87,9 +88,7 @@ function edit(
 }
 
 function realSnapshot(ctx: ApiContext, sid: string, rid: string) {
-  const r = serviceSnapshot(ctx.director, sid).reals.find((x) => x.id === rid);
-  if (!r) throw new ApiError(404, 'WF_ERR_DIRECTOR_NO_REAL', `no real server ${rid} in ${sid}`, 'real');
-  return r;
+  return realWithDrain(ctx, sid, rid);
 }
 
 interface RealPatch {

@@ -1,4 +1,3 @@
-import { snapshotDirector } from '../../director/snapshot.ts';
 import { SERVICE_DEFAULTS, type ServiceSpec, serviceId } from '../../director/virtual-service.ts';
 import { addServiceChecked } from '../../engines/engine.ts';
 import { normalizeAddress } from '../../model/endpoint.ts';
@@ -10,16 +9,14 @@ import {
   serviceSchema,
   serviceSettingsSchema,
 } from '../schemas.ts';
-import { type ApiContext, type Handler, serviceIdParam, serviceSnapshot } from './context.ts';
+import { type ApiContext, type Handler, serviceIdParam } from './context.ts';
+import { decoratedSnapshot, serviceView } from './decorate.ts';
 
 /** GET /v1/services */
-export const listServices: Handler = async (ctx) => [200, snapshotDirector(ctx.director).services];
+export const listServices: Handler = async (ctx) => [200, decoratedSnapshot(ctx).services];
 
 /** GET /v1/services/{sid} */
-export const getService: Handler = async (ctx, p) => [
-  200,
-  serviceSnapshot(ctx.director, serviceIdParam(p.sid ?? '')),
-];
+export const getService: Handler = async (ctx, p) => [200, serviceView(ctx, serviceIdParam(p.sid ?? ''))];
 
 /** POST /v1/services: add a service; its listener is bound before the reply, or nothing stays (409/422). */
 export const addService: Handler = async (ctx, _p, req) => {
@@ -32,7 +29,7 @@ export const addService: Handler = async (ctx, _p, req) => {
   } catch (e) {
     throw toApiError(e, fieldOf(e));
   }
-  return [201, serviceSnapshot(ctx.director, id)];
+  return [201, serviceView(ctx, id)];
 };
 
 /** PUT /v1/services/{sid}: ipvsadm -E. Scheduling settings absent from the body return to their defaults. */
@@ -46,7 +43,7 @@ export const editService: Handler = async (ctx, p, req) => {
   } catch (e) {
     throw toApiError(e, fieldOf(e));
   }
-  return [200, serviceSnapshot(ctx.director, id)];
+  return [200, serviceView(ctx, id)];
 };
 
 /** DELETE /v1/services/{sid}: live TCP sessions run to their end; the listener closes. */

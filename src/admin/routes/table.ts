@@ -1,12 +1,12 @@
 import { snapshotConnections } from '../../director/connections-snapshot.ts';
-import { snapshotDirector } from '../../director/snapshot.ts';
 import { mergeTimeouts } from '../../director/timeouts.ts';
 import { readJson, toApiError, validate } from '../http.ts';
 import { emptySchema, timeoutsSchema } from '../schemas.ts';
 import { type Handler, serviceIdParam } from './context.ts';
+import { decoratedSnapshot } from './decorate.ts';
 
 /** GET /v1/status: run facts and the whole director snapshot. */
-export const getStatus: Handler = async (ctx) => [200, { ...ctx.info, ...snapshotDirector(ctx.director) }];
+export const getStatus: Handler = async (ctx) => [200, { ...ctx.info, ...decoratedSnapshot(ctx) }];
 
 /** POST /v1/zero: ipvsadm -Z, every service's and real server's totals (not the connection gauges). */
 export const zeroAll: Handler = async (ctx, _p, req) => {
