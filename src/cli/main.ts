@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isWebfarmError } from '../model/errors.ts';
 import type { Logger } from '../platform/log.ts';
 import { checkCommand } from './check.ts';
+import { importCommand } from './import.ts';
 import type { CliIo } from './io.ts';
 import { ipvsadmCommand } from './ipvsadm.ts';
 import { runCommand } from './run.ts';
@@ -14,6 +15,7 @@ Commands:
   check -c FILE        validate a config; every error as FILE:LINE:COL: message
   status [--json]      show the running director's services and real servers
   ipvsadm ARGS...      ipvsadm 1.31's commands and output against the running director
+  import PATH...       ldirectord.cf or an ha.d directory → native config on stdout
   drain SERVICE REAL   drain a real server (weight 0, wait for its connections, optionally remove)
   enable SERVICE REAL  put a drained or draining real server back in service
   help                 this text;  webfarm <command> --help for a command's options
@@ -27,6 +29,7 @@ const COMMANDS: Record<string, Command> = {
   check: (args, io) => checkCommand(args, io),
   status: (args, io) => statusCommand(args, io),
   ipvsadm: (args, io) => ipvsadmCommand(args, io),
+  import: (args, io) => importCommand(args, io),
   drain: async (args, io) => (await import('./drain.ts')).drainCommand(args, io),
   enable: async (args, io) => (await import('./enable.ts')).enableCommand(args, io),
   realserver: async (args, io) => (await import('./realserver.ts')).realserverCommand(args, io),

@@ -10,6 +10,7 @@ import {
   type IndexedService,
   indexService,
 } from './semantic.ts';
+import type { ProbeFactory, ProbeType } from '../health/probe.ts';
 import { checkHealth, fsIsExecutable, type IsExecutable } from './health-semantic.ts';
 import { configErrorMap, toPathIssues } from './zod-issues.ts';
 
@@ -38,6 +39,8 @@ export interface ParseOptions {
   readonly isExecutable?: IsExecutable;
   /** Address families this host has addresses in (default: its interfaces, localFamilies). */
   readonly hostFamilies?: ReadonlySet<4 | 6>;
+  /** The probes whose `validate` runs (default: this build's, probeFactory); `webfarm import` swaps some. */
+  readonly probeFactories?: (type: ProbeType) => ProbeFactory | undefined;
 }
 
 /** Validate config text; `file` only labels the issues. Pure but for the command existence check. */
@@ -63,7 +66,13 @@ export function parseConfig(text: string, file: string, options: ParseOptions = 
   issues.push(...checkServices(services), ...checkEngine((data as { engine?: unknown }).engine));
   const health = parsed.success ? parsed.data.health : undefined;
   issues.push(
-    ...checkHealth(services, health, options.isExecutable ?? fsIsExecutable, undefined, options.hostFamilies),
+    ...checkHealth(
+      services,
+      health,
+      options.isExecutable ?? fsIsExecutable,
+      options.probeFactories,
+      options.hostFamilies,
+    ),
   );
   if (issues.length > 0 || !parsed.success) return fail(at(issues));
   return { ok: true, config: parsed.data };
