@@ -4,6 +4,7 @@ import type { Engine } from '../engines/engine.ts';
 import { runWithCause } from './events/cause.ts';
 import { ApiError, sendError, send, toApiError } from './http.ts';
 import type { ApiContext, Handler, Params } from './routes/context.ts';
+import { isDashboardPath, serveDashboard } from './routes/dashboard.ts';
 import { serveEvents } from './routes/events.ts';
 import { serveMetrics } from './routes/metrics.ts';
 import { drainReal, enableReal, listDrains, maintainReal } from './routes/drain.ts';
@@ -83,6 +84,10 @@ export function buildAdminApi(
   const ctx: ApiContext = { director, info, engine: options.engine, runtime };
   return (req, res) => {
     const path = new URL(req.url ?? '/', 'http://admin').pathname;
+    if (isDashboardPath(path) && req.method === 'GET') {
+      serveDashboard(path, res);
+      return;
+    }
     const raw = RAW_ROUTES[path];
     if (raw && req.method === 'GET') {
       try {

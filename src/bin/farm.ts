@@ -2,6 +2,7 @@ import { type RunInfo, buildAdminApi } from '../admin/api.ts';
 import { AdminRuntime } from '../admin/runtime.ts';
 import { type AdminServer, listenAdmin } from '../admin/server.ts';
 import { defaultSocketPath } from '../admin/socket-path.ts';
+import { type AdminTcpServer, listenAdminTcp } from '../admin/tcp-server.ts';
 import type { Director } from '../director/director.ts';
 import { type FarmPlan, buildDirector } from '../director/farm-plan.ts';
 import type { Engine } from '../engines/engine.ts';
@@ -16,6 +17,8 @@ export interface RunningFarm {
   readonly director: Director;
   readonly engine: Engine;
   readonly admin: AdminServer | undefined;
+  /** The token-protected TCP admin listener (API, events, metrics, dashboard), when asked for. */
+  readonly adminTcp: AdminTcpServer | undefined;
   /** The health checker; present when the plan has a health part. */
   readonly health: HealthSubsystem | undefined;
   /** Event bus, drains and metrics state of the admin side. */
@@ -28,6 +31,8 @@ export interface FarmOptions {
   readonly configPath: string | undefined;
   /** Admin socket path; false = no admin socket. Default: the plan's, else defaultSocketPath(). */
   readonly socket?: string | false;
+  /** TCP admin listener (`--admin-listen`; config admin.listen + admin.token_file); absent = none. */
+  readonly adminListen?: { readonly listen: string; readonly tokenFile: string };
   readonly log: Logger;
 }
 
@@ -53,6 +58,7 @@ export async function startFarm(o: FarmOptions): Promise<RunningFarm> {
   await engine.start();
   director.start();
   let admin: AdminServer | undefined;
+  let adminTcp: AdminTcpServer | undefined;
   let health: HealthSubsystem | undefined;
   try {
     if (o.plan.health) {
@@ -73,9 +79,11 @@ export async function startFarm(o: FarmOptions): Promise<RunningFarm> {
       engine: engine.name,
       config: o.configPath,
     };
-    if (socket !== false)
-      admin = await listenAdmin(buildAdminApi(director, info, { engine, runtime }), socket);
+    const api = buildAdminApi(director, info, { engine, runtime });
+    if (socket !== false) admin = await listenAdmin(api, socket);
+    if (o.adminListen) adminTcp = await listenAdminTcp(api, o.adminListen);
   } catch (e) {
+    await admin?.close();
     await health?.stop();
     director.stop();
     await engine.stop();
@@ -86,13 +94,14 @@ export async function startFarm(o: FarmOptions): Promise<RunningFarm> {
     director,
     engine,
     admin,
+    adminTcp,
     health,
     runtime,
     async stop() {
       await health?.stop();
       runtime.stop();
       director.stop();
-      await Promise.all([admin?.close(), engine.stop()]);
+      await Promise.all([admin?.close(), adminTcp?.close(), engine.stop()]);
     },
   };
 }

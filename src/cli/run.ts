@@ -9,13 +9,17 @@ import { DEMO_PORT, demoPlan } from '../demo/demo-plan.ts';
 import type { CliIo } from './io.ts';
 import { usageError } from './usage.ts';
 
-export const RUN_HELP = `Usage: webfarm run [-c FILE] [-s SOCKET] [--no-admin]
+export const RUN_HELP = `Usage: webfarm run [-c FILE] [-s SOCKET] [--no-admin] [--admin-listen ADDRESS:PORT --admin-token-file FILE]
 
 Run a director. Without -c, runs the demo farm: a virtual service on 127.0.0.1:${DEMO_PORT} balancing
 over three built-in demo real servers that answer HTTP with their own name.
   -c, --config FILE   native YAML config (see docs/config.md)
   -s, --socket PATH   admin socket (default: the config's admin.socket, else a per-user path)
       --no-admin      do not open the admin socket
+      --admin-listen ADDRESS:PORT
+                      also serve the admin API, metrics and dashboard over TCP (bearer token required)
+      --admin-token-file FILE
+                      the token for --admin-listen (mode 0600; required with it)
       --port N        demo farm only: the virtual service's port (default ${DEMO_PORT})
 SIGINT/SIGTERM stop everything cleanly.
 `;
@@ -48,11 +52,13 @@ export async function runCommand(args: string[], io: CliIo, log: Logger): Promis
   let farm: RunningFarm;
   try {
     const socket = values['no-admin'] ? false : values.socket;
+    const adminListen = adminListenOf(values['admin-listen'], values['admin-token-file']);
     farm = await startFarm({
       plan,
       configPath: values.config,
       log,
       ...(socket === undefined ? {} : { socket }),
+      ...(adminListen ? { adminListen } : {}),
     });
   } catch (e) {
     await Promise.all(demo.map((d) => d.close()));
@@ -81,6 +87,10 @@ function describe(plan: FarmPlan, farm: RunningFarm, demo: DemoServer[]): string
     lines.push(
       `webfarm: admin socket ${farm.admin.socketPath} (try: webfarm status -s ${farm.admin.socketPath})`,
     );
+  if (farm.adminTcp)
+    lines.push(
+      `webfarm: admin API and dashboard on http://${farm.adminTcp.endpoint}/ (bearer token required; dashboard: http://${farm.adminTcp.endpoint}/#token=TOKEN)`,
+    );
   if (demo.length > 0) {
     const svc = plan.services[0]?.spec;
     if (svc) lines.push(`webfarm: demo farm ready — curl http://${formatEndpoint(svc.address, svc.port)}/`);
@@ -105,6 +115,14 @@ function waitForStop(log: Logger): Promise<void> {
   });
 }
 
+/** --admin-listen needs --admin-token-file (the TCP listener never runs without a token), and vice versa. */
+function adminListenOf(listen: string | undefined, tokenFile: string | undefined) {
+  if (listen === undefined && tokenFile === undefined) return undefined;
+  if (listen === undefined || tokenFile === undefined)
+    throw usageError('run', new Error('--admin-listen and --admin-token-file go together'));
+  return { listen, tokenFile };
+}
+
 function parsePort(text: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1 || n > 65535)
@@ -120,6 +138,8 @@ function parseCli(args: string[]) {
         config: { type: 'string', short: 'c' },
         socket: { type: 'string', short: 's' },
         'no-admin': { type: 'boolean' },
+        'admin-listen': { type: 'string' },
+        'admin-token-file': { type: 'string' },
         port: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
