@@ -7,6 +7,7 @@ import type { ApiContext, Handler, Params } from './routes/context.ts';
 import { isDashboardPath, serveDashboard } from './routes/dashboard.ts';
 import { serveEvents } from './routes/events.ts';
 import { serveMetrics } from './routes/metrics.ts';
+import { type ReloadFn, reloadConfig } from './routes/reload.ts';
 import { drainReal, enableReal, listDrains, maintainReal } from './routes/drain.ts';
 import { addReal, deleteReal, getReal, listReals, patchReal, replaceReal } from './routes/reals.ts';
 import {
@@ -40,6 +41,10 @@ export interface AdminApiOptions {
   readonly engine?: Engine;
   /** Events, drains, metrics state; default: a new one over `director` (its owner should stop it). */
   readonly runtime?: AdminRuntime;
+  /** POST /v1/reload re-reads the config through this (absent: 409, nothing to reload). */
+  readonly reload?: ReloadFn;
+  /** Called after every request that changed something (not GET, status < 400): the state file. */
+  readonly onChange?: () => void;
 }
 
 export type AdminHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -47,6 +52,7 @@ export type AdminHandler = (req: IncomingMessage, res: ServerResponse) => void;
 /** Path pattern (":sid", ":rid" capture one segment) → handler per method. docs/api.md describes each. */
 const ROUTES: ReadonlyArray<readonly [string, Readonly<Record<string, Handler>>]> = [
   ['v1/status', { GET: getStatus }],
+  ['v1/reload', { POST: reloadConfig }],
   ['v1/services', { GET: listServices, POST: addService, DELETE: clearServices }],
   ['v1/services/:sid', { GET: getService, PUT: editService, DELETE: deleteService }],
   ['v1/services/:sid/zero', { POST: zeroService }],
@@ -81,7 +87,7 @@ export function buildAdminApi(
 ): AdminHandler {
   const runtime = options.runtime ?? new AdminRuntime({ director });
   runtime.engine ??= options.engine;
-  const ctx: ApiContext = { director, info, engine: options.engine, runtime };
+  const ctx: ApiContext = { director, info, engine: options.engine, runtime, reload: options.reload };
   return (req, res) => {
     const path = new URL(req.url ?? '/', 'http://admin').pathname;
     if (isDashboardPath(path) && req.method === 'GET') {
@@ -98,7 +104,10 @@ export function buildAdminApi(
       return;
     }
     runWithCause({ source: 'api', detail: `${req.method} ${path}` }, () => dispatch(ctx, req))
-      .then(([status, body]) => send(res, status, body))
+      .then(([status, body]) => {
+        send(res, status, body);
+        if (req.method !== 'GET' && status < 400) options.onChange?.();
+      })
       .catch((e: unknown) => sendError(res, toApiError(e, 'body')));
   };
 }

@@ -2,15 +2,19 @@ import { type RunInfo, buildAdminApi } from '../admin/api.ts';
 import { AdminRuntime } from '../admin/runtime.ts';
 import { type AdminServer, listenAdmin } from '../admin/server.ts';
 import { defaultSocketPath } from '../admin/socket-path.ts';
+import { tableDigest } from '../admin/state-file.ts';
+import { buildStartDirector, resolveStateFile } from '../admin/state-file-start.ts';
+import { StatePersister } from '../admin/state-file-write.ts';
 import { type AdminTcpServer, listenAdminTcp } from '../admin/tcp-server.ts';
 import type { Director } from '../director/director.ts';
-import { type FarmPlan, buildDirector } from '../director/farm-plan.ts';
+import type { FarmPlan } from '../director/farm-plan.ts';
 import type { Engine } from '../engines/engine.ts';
 import { HealthSubsystem } from '../health/health-subsystem.ts';
 import { createProxyEngine } from '../engines/proxy/proxy-engine.ts';
 import { systemClock } from '../platform/clock.ts';
 import type { Logger } from '../platform/log.ts';
 import { systemRng } from '../platform/random.ts';
+import { type ReloadOutcome, Reloader } from './reload.ts';
 
 /** A running director: the composition root wires the real clock, the proxy engine and the admin socket. */
 export interface RunningFarm {
@@ -23,6 +27,10 @@ export interface RunningFarm {
   readonly health: HealthSubsystem | undefined;
   /** Event bus, drains and metrics state of the admin side. */
   readonly runtime: AdminRuntime;
+  /** The runtime state file kept equal to the table (docs/operations.md); undefined = none. */
+  readonly stateFile: string | undefined;
+  /** Re-read the config and apply the difference (SIGHUP, POST /v1/reload); never throws for bad input. */
+  reload(): Promise<ReloadOutcome>;
   stop(): Promise<void>;
 }
 
@@ -33,6 +41,8 @@ export interface FarmOptions {
   readonly socket?: string | false;
   /** TCP admin listener (`--admin-listen`; config admin.listen + admin.token_file); absent = none. */
   readonly adminListen?: { readonly listen: string; readonly tokenFile: string };
+  /** Runtime state file; false = none. Default: the plan's `admin.stateFile`, else beside the socket. */
+  readonly stateFile?: string | false;
   readonly log: Logger;
 }
 
@@ -41,7 +51,16 @@ export interface FarmOptions {
  * fails, undo the earlier ones before rethrowing, so nothing is left half-started. Stop: health first.
  */
 export async function startFarm(o: FarmOptions): Promise<RunningFarm> {
-  const director = buildDirector(o.plan, systemClock);
+  const socket = o.socket === undefined ? (o.plan.admin.socket ?? defaultSocketPath()) : o.socket;
+  const stateFile = resolveStateFile(o.stateFile, o.plan, socket);
+  // The config's table, or the state file's when it descends from this config (state-file-merge.ts).
+  const director = await buildStartDirector(o.plan, stateFile, systemClock, o.log);
+  const persister =
+    stateFile === undefined
+      ? undefined
+      : new StatePersister(stateFile, director, tableDigest(o.plan), {
+          onError: (e) => o.log.error('state-file-write', { path: stateFile, message: e.message }),
+        });
   // Event stream, drains and metrics state; sees the engine's and the health checker's events too.
   const runtime = new AdminRuntime({ director, clock: systemClock });
   const engine = createProxyEngine(director, {
@@ -60,6 +79,15 @@ export async function startFarm(o: FarmOptions): Promise<RunningFarm> {
   let admin: AdminServer | undefined;
   let adminTcp: AdminTcpServer | undefined;
   let health: HealthSubsystem | undefined;
+  const reloader = new Reloader({
+    configPath: o.configPath,
+    plan: o.plan,
+    director,
+    engine,
+    health: () => health,
+    persister,
+    log: o.log,
+  });
   try {
     if (o.plan.health) {
       const checker = new HealthSubsystem(o.plan.health, {
@@ -72,14 +100,18 @@ export async function startFarm(o: FarmOptions): Promise<RunningFarm> {
       await checker.start();
       health = checker;
     }
-    const socket = o.socket === undefined ? (o.plan.admin.socket ?? defaultSocketPath()) : o.socket;
     const info: RunInfo = {
       pid: process.pid,
       startedAt: new Date().toISOString(),
       engine: engine.name,
       config: o.configPath,
     };
-    const api = buildAdminApi(director, info, { engine, runtime });
+    const api = buildAdminApi(director, info, {
+      engine,
+      runtime,
+      reload: () => reloader.reload(),
+      onChange: () => persister?.changed(),
+    });
     if (socket !== false) admin = await listenAdmin(api, socket);
     if (o.adminListen) adminTcp = await listenAdminTcp(api, o.adminListen);
   } catch (e) {
@@ -90,6 +122,8 @@ export async function startFarm(o: FarmOptions): Promise<RunningFarm> {
     runtime.stop();
     throw e;
   }
+  // Only a farm that started writes the state file: a failed start leaves the previous one as it was.
+  persister?.start();
   return {
     director,
     engine,
@@ -97,8 +131,11 @@ export async function startFarm(o: FarmOptions): Promise<RunningFarm> {
     adminTcp,
     health,
     runtime,
+    stateFile,
+    reload: () => reloader.reload(),
     async stop() {
       await health?.stop();
+      await persister?.stop();
       runtime.stop();
       director.stop();
       await Promise.all([admin?.close(), adminTcp?.close(), engine.stop()]);

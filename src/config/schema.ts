@@ -32,7 +32,13 @@ const timeoutsSchema = z
   })
   .prefault({});
 
-const adminSchema = z.strictObject({ socket: text().optional() }).prefault({});
+const adminSchema = z
+  .strictObject({
+    socket: text().optional(),
+    /** Runtime state file (docs/operations.md); `false` = none. Absent: `state.json` beside the socket. */
+    state_file: z.union([text(), z.literal(false)]).optional(),
+  })
+  .prefault({});
 
 /** `true` = persistent with the default timeout; `false` or absent = not persistent. */
 const persistenceSchema = z.preprocess(

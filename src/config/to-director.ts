@@ -23,7 +23,10 @@ export function toDirector(config: Config): FarmPlan {
   return {
     engine: 'proxy',
     timeouts: { tcpMs: config.timeouts.tcp, tcpFinMs: config.timeouts.tcpfin, udpMs: config.timeouts.udp },
-    admin: config.admin.socket === undefined ? {} : { socket: config.admin.socket },
+    admin: {
+      ...(config.admin.socket === undefined ? {} : { socket: config.admin.socket }),
+      ...(config.admin.state_file === undefined ? {} : { stateFile: config.admin.state_file }),
+    },
     services: config.services.map((s) => ({
       spec: serviceSpec(s),
       reals: s.real_servers.map((r) => realSpec(r, s.port)),

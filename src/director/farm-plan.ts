@@ -10,7 +10,8 @@ import type { ServiceSpec } from './virtual-service.ts';
 export interface FarmPlan {
   readonly engine: 'proxy';
   readonly timeouts: Timeouts;
-  readonly admin: { readonly socket?: string };
+  /** `stateFile`: the runtime state file (docs/operations.md); false = none; absent = beside the socket. */
+  readonly admin: { readonly socket?: string; readonly stateFile?: string | false };
   readonly services: ReadonlyArray<{ readonly spec: ServiceSpec; readonly reals: readonly RealServerSpec[] }>;
   /** What to health-check and what transitions do; absent = nothing is checked. */
   readonly health?: HealthPlan;
