@@ -12,6 +12,8 @@ import {
 } from './semantic.ts';
 import type { ProbeFactory, ProbeType } from '../health/probe.ts';
 import { checkHealth, fsIsExecutable, type IsExecutable } from './health-semantic.ts';
+import type { ClusterHost } from './cluster-host.ts';
+import { clusterIssues } from './cluster-semantic.ts';
 import { configErrorMap, toPathIssues } from './zod-issues.ts';
 
 /**
@@ -41,6 +43,8 @@ export interface ParseOptions {
   readonly hostFamilies?: ReadonlySet<4 | 6>;
   /** The probes whose `validate` runs (default: this build's, probeFactory); `webfarm import` swaps some. */
   readonly probeFactories?: (type: ProbeType) => ProbeFactory | undefined;
+  /** The host facts the cluster checks read (default: this host, fsClusterHost); 'skip' = none of them. */
+  readonly clusterHost?: ClusterHost | 'skip';
 }
 
 /** Validate config text; `file` only labels the issues. Pure but for the command existence check. */
@@ -74,6 +78,9 @@ export function parseConfig(text: string, file: string, options: ParseOptions = 
       options.hostFamilies,
     ),
   );
+  const cluster = parsed.success ? parsed.data.cluster : undefined;
+  const isExecutable = options.isExecutable ?? fsIsExecutable;
+  issues.push(...clusterIssues(data, cluster, options.clusterHost, isExecutable));
   if (issues.length > 0 || !parsed.success) return fail(at(issues));
   return { ok: true, config: parsed.data };
 }

@@ -5,6 +5,7 @@ import { REAL_DEFAULTS } from '../director/real-server.ts';
 import { DEFAULT_TIMEOUTS } from '../director/timeouts.ts';
 import { SERVICE_DEFAULTS } from '../director/virtual-service.ts';
 import { normalizeAddress, parseEndpoint } from '../model/endpoint.ts';
+import { clusterSchema } from './cluster-schema.ts';
 import { durationMs, intIn, ipAddress, port, text } from './fields.ts';
 import { describeValue } from './zod-issues.ts';
 
@@ -189,6 +190,8 @@ export const configSchema = z.strictObject({
   admin: adminSchema,
   health: healthSchema,
   services: z.array(serviceSchema),
+  /** Heartbeat between directors (cluster-schema.ts); absent = a single director. */
+  cluster: clusterSchema.optional(),
 });
 
 export { realServerSchema, serviceSchema };

@@ -11,6 +11,7 @@ import {
   type SchedulerName,
 } from '../scheduler/scheduler.ts';
 import type { Config, RealServerConfig, ServiceConfig } from './schema.ts';
+import { toCluster } from './to-cluster.ts';
 import { toHealthPlan } from './to-health.ts';
 
 /**
@@ -32,6 +33,7 @@ export function toDirector(config: Config): FarmPlan {
       reals: s.real_servers.map((r) => realSpec(r, s.port)),
     })),
     health: toHealthPlan(config),
+    ...(config.cluster === undefined ? {} : { cluster: toCluster(config.cluster) }),
   };
 }
 

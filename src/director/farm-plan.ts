@@ -1,3 +1,4 @@
+import type { ClusterPlan } from '../config/cluster-plan.ts';
 import type { HealthPlan } from '../health/health-plan.ts';
 import { WebfarmError } from '../model/errors.ts';
 import type { Clock } from '../platform/clock.ts';
@@ -15,6 +16,8 @@ export interface FarmPlan {
   readonly services: ReadonlyArray<{ readonly spec: ServiceSpec; readonly reals: readonly RealServerSpec[] }>;
   /** What to health-check and what transitions do; absent = nothing is checked. */
   readonly health?: HealthPlan;
+  /** Heartbeat with other directors (config/cluster-plan.ts); absent = a single director. */
+  readonly cluster?: ClusterPlan;
 }
 
 /**
