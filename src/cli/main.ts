@@ -14,6 +14,7 @@ Commands:
   run [-c FILE]        run a director (no -c: the demo farm on 127.0.0.1:8080)
   check -c FILE        validate a config; every error as FILE:LINE:COL: message
   status [--json]      show the running director's services and real servers
+  reload               re-read the config and apply only the difference (as SIGHUP)
   ipvsadm ARGS...      ipvsadm 1.31's commands and output against the running director
   import PATH...       ldirectord.cf or an ha.d directory → native config on stdout
   drain SERVICE REAL   drain a real server (weight 0, wait for its connections, optionally remove)
@@ -28,6 +29,7 @@ const COMMANDS: Record<string, Command> = {
   run: runCommand,
   check: (args, io) => checkCommand(args, io),
   status: (args, io) => statusCommand(args, io),
+  reload: async (args, io) => (await import('./reload.ts')).reloadCommand(args, io),
   ipvsadm: (args, io) => ipvsadmCommand(args, io),
   import: (args, io) => importCommand(args, io),
   drain: async (args, io) => (await import('./drain.ts')).drainCommand(args, io),

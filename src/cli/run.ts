@@ -21,7 +21,7 @@ over three built-in demo real servers that answer HTTP with their own name.
       --admin-token-file FILE
                       the token for --admin-listen (mode 0600; required with it)
       --port N        demo farm only: the virtual service's port (default ${DEMO_PORT})
-SIGINT/SIGTERM stop everything cleanly.
+SIGINT/SIGTERM stop everything cleanly. SIGHUP reloads the config (as \`webfarm reload\`; docs/operations.md).
 `;
 
 /** Stop within this long after SIGINT/SIGTERM even if a socket refuses to close. */
@@ -57,6 +57,8 @@ export async function runCommand(args: string[], io: CliIo, log: Logger): Promis
       plan,
       configPath: values.config,
       log,
+      // The demo farm keeps no runtime state file (docs/operations.md).
+      ...(values.config ? {} : { stateFile: false as const }),
       ...(socket === undefined ? {} : { socket }),
       ...(adminListen ? { adminListen } : {}),
     });
@@ -65,7 +67,7 @@ export async function runCommand(args: string[], io: CliIo, log: Logger): Promis
     throw e;
   }
   io.stdout(describe(plan, farm, demo));
-  await waitForStop(log);
+  await waitForStop(log, () => reloadOnSignal(farm, log));
   const deadline = setTimeout(() => process.exit(0), STOP_DEADLINE_MS);
   await farm.stop();
   await Promise.all(demo.map((d) => d.close()));
@@ -99,19 +101,27 @@ function describe(plan: FarmPlan, farm: RunningFarm, demo: DemoServer[]): string
   return `${lines.join('\n')}\n`;
 }
 
-function waitForStop(log: Logger): Promise<void> {
+/** SIGHUP: reload; the Reloader logs the one line of the outcome (applied or rejected). */
+function reloadOnSignal(farm: RunningFarm, log: Logger): void {
+  farm.reload().catch((e: unknown) => log.error('reload-failed', { message: (e as Error).message }));
+}
+
+function waitForStop(log: Logger, onHangup: () => void): Promise<void> {
   return new Promise((resolve) => {
+    const hangup = () => {
+      log.info('sighup', { action: 'reload' });
+      onHangup();
+    };
     const done = (signal: string) => {
       log.info('stopping', { signal });
       process.off('SIGINT', done);
       process.off('SIGTERM', done);
+      process.off('SIGHUP', hangup);
       resolve();
     };
     process.on('SIGINT', done);
     process.on('SIGTERM', done);
-    process.on('SIGHUP', () =>
-      log.warn('sighup-ignored', { reason: 'reload is not available in this version' }),
-    );
+    process.on('SIGHUP', hangup);
   });
 }
 
