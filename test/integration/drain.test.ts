@@ -51,8 +51,8 @@ const rid = (s: TestServer) => `${LOOPBACK}:${s.port}`;
 const path = (s: TestServer) =>
   `/v1/services/${encodeURIComponent(farm.svc.id)}/reals/${encodeURIComponent(rid(s))}`;
 
-/** Open connections through the farm until `n` of them landed on `server` (its greeting names it). */
-async function holdOn(server: TestServer, name: string, n: number): Promise<Socket[]> {
+/** Open connections through the farm until `n` of them landed on the server named `name` (its greeting). */
+async function holdOn(name: string, n: number): Promise<Socket[]> {
   const mine: Socket[] = [];
   const others: Socket[] = [];
   while (mine.length < n) {
@@ -78,7 +78,7 @@ interface RealBody {
 }
 
 test('drain with remove: weight 0 at once, progress as connections end, drained, then removed (cause drain)', async () => {
-  const held = await holdOn(a, 'a', 2);
+  const held = await holdOn('a', 2);
   const events = await openEvents(target, `?subject=${encodeURIComponent(`${farm.svc.id}/${rid(a)}`)}`);
   try {
     const r = await adminJson<RealBody>(target, 'POST', `${path(a)}/drain`, { timeout: '30s', remove: true });
@@ -129,7 +129,7 @@ test('drain with remove: weight 0 at once, progress as connections end, drained,
 });
 
 test('drain timeout without remove: timed-out, the server stays drained until enable', async () => {
-  const held = await holdOn(b, 'b', 1);
+  const held = await holdOn('b', 1);
   try {
     const r = await adminJson<RealBody>(target, 'POST', `${path(b)}/drain`, { timeout: '50ms' });
     assert.equal(r.status, 202);
@@ -147,7 +147,7 @@ test('drain timeout without remove: timed-out, the server stays drained until en
 });
 
 test('enable cancels a drain in progress; maintenance; bad requests change nothing', async () => {
-  const held = await holdOn(b, 'b', 1);
+  const held = await holdOn('b', 1);
   const events = await openEvents(target, '?type=drain-cancelled');
   try {
     await adminJson(target, 'POST', `${path(b)}/drain`, {});
@@ -191,12 +191,19 @@ test('enable cancels a drain in progress; maintenance; bad requests change nothi
 function cli(args: string[]): { done: Promise<number>; out: () => string; err: () => string } {
   let out = '';
   let err = '';
-  const io = { stdout: (s: string) => void (out += s), stderr: (s: string) => void (err += s) };
+  const io = {
+    stdout: (s: string) => {
+      out += s;
+    },
+    stderr: (s: string) => {
+      err += s;
+    },
+  };
   return { done: main(args, io, silentLogger), out: () => out, err: () => err };
 }
 
 test('CLI: webfarm drain --wait --remove returns when drained; webfarm enable; usage errors', async () => {
-  const [held] = await holdOn(a, 'a', 1);
+  const [held] = await holdOn('a', 1);
   const events = await openEvents(target, '?type=drain-started');
   const run = cli([
     'drain',
