@@ -28,13 +28,16 @@ export interface ClusterCheckContext {
 
 const AT = 'cluster';
 
-export function checkCluster(c: ClusterConfig, ctx: ClusterCheckContext): PathIssue[] {
+/** A section that failed the schema in places: the parts that passed (see clusterIssues). */
+export type PartialCluster = { [K in keyof ClusterConfig]?: ClusterConfig[K] | undefined };
+
+export function checkCluster(c: PartialCluster, ctx: ClusterCheckContext): PathIssue[] {
   const issues: PathIssue[] = [];
   const add = (path: Array<string | number>, message: string) =>
     issues.push({ path: [AT, ...path], message });
   checkNodes(c, ctx, add);
   checkGroups(c, add);
-  for (const p of timingProblems(c.timing)) add(['timing', p.field], p.message);
+  if (c.timing) for (const p of timingProblems(c.timing)) add(['timing', p.field], p.message);
   checkAuth(c, ctx.host, add);
   if (ctx.host) checkHost(c, ctx.host, ctx.isExecutable, add);
   return issues;
@@ -42,32 +45,35 @@ export function checkCluster(c: ClusterConfig, ctx: ClusterCheckContext): PathIs
 
 type Add = (path: Array<string | number>, message: string) => void;
 
-function checkNodes(c: ClusterConfig, ctx: ClusterCheckContext, add: Add): void {
+function checkNodes(c: PartialCluster, ctx: ClusterCheckContext, add: Add): void {
+  if (c.nodes === undefined) return;
+  const nodes = c.nodes;
   const seen = new Map<string, number>();
   c.nodes.forEach((n, i) => {
     const first = seen.get(n);
     if (first === undefined) seen.set(n, i);
     else add(['nodes', i], `duplicate node "${n}" (also nodes[${first}])`);
   });
-  if (seen.has(c.node)) return;
-  if (ctx.nodeWritten) add(['node'], `"${c.node}" is not in nodes (${c.nodes.join(', ')})`);
+  if (c.node === undefined || seen.has(c.node)) return;
+  if (ctx.nodeWritten) add(['node'], `"${c.node}" is not in nodes (${nodes.join(', ')})`);
   else {
     add(
       ['nodes'],
-      `this host's name "${c.node}" (uname -n) is not in nodes (${c.nodes.join(', ')}); add it, or set cluster.node`,
+      `this host's name "${c.node}" (uname -n) is not in nodes (${nodes.join(', ')}); add it, or set cluster.node`,
     );
   }
 }
 
-function checkGroups(c: ClusterConfig, add: Add): void {
+function checkGroups(c: PartialCluster, add: Add): void {
   const keys = new Map<string, number>();
   const addresses = new Map<string, string>();
   let servicesAt: string | undefined;
-  c.resource_groups.forEach((g, gi) => {
-    if (!c.nodes.includes(g.preferred)) {
+  const nodes = c.nodes;
+  c.resource_groups?.forEach((g, gi) => {
+    if (nodes !== undefined && !nodes.includes(g.preferred)) {
       add(
         ['resource_groups', gi, 'preferred'],
-        `${unknownName('node', g.preferred, c.nodes)}; list it in nodes`,
+        `${unknownName('node', g.preferred, nodes)}; list it in nodes`,
       );
     }
     g.resources.forEach((r, ri) => {
@@ -123,8 +129,9 @@ export function timingProblems(t: ClusterConfig['timing']): Array<{ field: strin
   }));
 }
 
-function checkAuth(c: ClusterConfig, host: ClusterHost | undefined, add: Add): void {
+function checkAuth(c: PartialCluster, host: ClusterHost | undefined, add: Add): void {
   const a = c.auth;
+  if (a === undefined) return;
   const hasKey = a.key !== undefined || a.key_file !== undefined;
   if (a.authkeys_file === undefined) {
     if (a.method === 'crc' && hasKey)
@@ -160,11 +167,11 @@ function checkAuth(c: ClusterConfig, host: ClusterHost | undefined, add: Add): v
   }
 }
 
-function checkHost(c: ClusterConfig, host: ClusterHost, isExecutable: IsExecutable, add: Add): void {
+function checkHost(c: PartialCluster, host: ClusterHost, isExecutable: IsExecutable, add: Add): void {
   const names = host.interfaceNames();
   const noDevice = (d: string) =>
     `network device "${d}" does not exist on this host (it has: ${names.join(', ')})`;
-  c.media.forEach((m, i) => {
+  c.media?.forEach((m, i) => {
     if (m.type === 'serial') {
       if (!host.pathExists(m.device))
         add(['media', i, 'device'], `serial device ${m.device} does not exist on this host`);
@@ -172,7 +179,7 @@ function checkHost(c: ClusterConfig, host: ClusterHost, isExecutable: IsExecutab
       add(['media', i, 'device'], noDevice(m.device));
     }
   });
-  c.resource_groups.forEach((g, gi) => {
+  c.resource_groups?.forEach((g, gi) => {
     g.resources.forEach((r, ri) => {
       const at = ['resource_groups', gi, 'resources', ri];
       const dev = r.ipaddr?.device;
@@ -201,7 +208,7 @@ export function clusterIssues(
 ): PathIssue[] {
   const raw = (data as { cluster?: unknown } | null)?.cluster;
   if (raw === undefined || raw === null) return [];
-  const c = parsed ?? clusterSchema.safeParse(raw).data;
+  const c = parsed ?? partsThatParse(raw);
   if (c === undefined) return [];
   const nodeWritten = typeof raw === 'object' && (raw as { node?: unknown }).node !== undefined;
   return checkCluster(c, {
@@ -209,4 +216,15 @@ export function clusterIssues(
     host: host === 'skip' ? undefined : (host ?? fsClusterHost),
     isExecutable,
   });
+}
+
+/** The section without the top-level keys that fail the schema, parsed with every key optional. */
+function partsThatParse(raw: unknown): PartialCluster | undefined {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
+  const whole = clusterSchema.safeParse(raw);
+  if (whole.success) return whole.data;
+  const bad = new Set(whole.error.issues.map((i) => i.path[0]));
+  const kept = Object.fromEntries(Object.entries(raw).filter(([k]) => !bad.has(k)));
+  const part = clusterSchema.partial().safeParse(kept);
+  return part.success ? part.data : undefined;
 }

@@ -18,6 +18,7 @@ export const NEUTRAL_HOST: ParseOptions = {
   isExecutable: () => true,
   hostFamilies: new Set([4, 6]),
   probeFactories: (type) => (type === 'external' ? externalAnywhere : probeFactory(type)),
+  clusterHost: 'skip',
 };
 
 /** The external probe without its "the command exists here" check (a fact of the director, not the file). */
