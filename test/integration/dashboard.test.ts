@@ -19,11 +19,14 @@ import { type TestServer, echoServer } from '../support/servers.ts';
 
 // The live dashboard in headless Debian Chromium (playwright-core drives it; never a browser download):
 // it loads with the token from the URL fragment, shows numbers that move under load, and its Drain button
-// changes the server's state through the API. Leaves a screenshot in docs/dashboard.png.
+// changes the server's state through the API. Takes a screenshot: into docs/dashboard.png only when
+// WEBFARM_UPDATE_SCREENSHOT=1 (so test runs never modify tracked files), else into the temp dir.
 const CHROMIUM = '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install chromium)`;
 const TOKEN = 'dashboard-test-token-0123456789';
-const SCREENSHOT = new URL('../../docs/dashboard.png', import.meta.url).pathname;
+const SCREENSHOT = process.env.WEBFARM_UPDATE_SCREENSHOT
+  ? new URL('../../docs/dashboard.png', import.meta.url).pathname
+  : join(tmpdir(), `wf-dashboard-${process.pid}.png`);
 
 let reals: TestServer[] = [];
 let farm: ProxyFarm;
@@ -86,6 +89,7 @@ after(async () => {
   await health.stop();
   runtime.stop();
   await farm.stop();
+  if (!process.env.WEBFARM_UPDATE_SCREENSHOT) await rm(SCREENSHOT, { force: true });
   await Promise.all(reals.map((r) => r.close()));
   await rm(dir, { recursive: true, force: true });
 });
