@@ -24,6 +24,12 @@ export interface ProxyEngineOptions {
    * log; the engine has no logger of its own (docs/passive-health.md).
    */
   readonly onEvent?: (e: ProxyEngineEvent) => void;
+  /**
+   * Whether `start()` binds the services' listeners (default true). false: the engine starts passive and
+   * binds nothing until `activate()` — a cluster standby, whose floating address is not local until its
+   * group is taken (docs/cluster.md "Running a cluster").
+   */
+  readonly active?: boolean;
 }
 
 /** What the engine reports through `onEvent`. */
@@ -66,11 +72,13 @@ export class ProxyEngine implements Engine {
   readonly #outcomes: OutlierDetector;
   #unsubscribe: (() => void) | undefined;
   #sweeper: Timer | undefined;
+  #active: boolean;
 
   constructor(director: Director, opts: ProxyEngineOptions = {}) {
     this.#director = director;
     this.#onError = opts.onError ?? (() => {});
     this.#sweepIntervalMs = opts.sweepIntervalMs ?? 1000;
+    this.#active = opts.active ?? true;
     const tracked = this.#tracked;
     const clock = opts.clock ?? director.clock;
     this.#outcomes = new OutlierDetector(clock, opts.onEvent);
@@ -87,12 +95,13 @@ export class ProxyEngine implements Engine {
   async start(): Promise<void> {
     if (this.#unsubscribe) return;
     this.#unsubscribe = this.#director.on((e) => this.#onEvent(e));
-    const services = [...this.#director.services.values()];
-    const results = await Promise.allSettled(services.map((s) => this.#open(s)));
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) {
-      await this.#closeAll();
-      throw failed.reason;
+    if (this.#active) {
+      try {
+        await this.#openAll();
+      } catch (e) {
+        await this.#closeAll();
+        throw e;
+      }
     }
     const clock = this.#ctx.clock;
     this.#sweeper = clock.setInterval(() => this.#sweep(clock.now()), this.#sweepIntervalMs);
@@ -103,6 +112,38 @@ export class ProxyEngine implements Engine {
     this.#outcomes.stop();
     await this.#closeAll();
     await Promise.all([...this.#tracked].map((t) => t.destroy()));
+  }
+
+  /** Whether the services' listeners are bound (or will be at start): see ProxyEngineOptions.active. */
+  get active(): boolean {
+    return this.#active;
+  }
+
+  /**
+   * Bind every service's listener, all or nothing: if one cannot bind, the ones bound are closed again and
+   * the error (WF_ERR_ENGINE_LISTEN naming the service) is thrown, leaving the engine passive. Idempotent.
+   * Before start(): only records that start() should bind.
+   */
+  async activate(): Promise<void> {
+    if (this.#active) return;
+    this.#active = true;
+    if (!this.#unsubscribe) return;
+    try {
+      await this.#openAll();
+    } catch (e) {
+      this.#active = false;
+      await this.#closeListeners();
+      throw e;
+    }
+  }
+
+  /**
+   * Close every listener and bind none for services added from now on, until `activate()`. TCP sessions
+   * already accepted run to their end; UDP flows close with their service socket. Idempotent.
+   */
+  async deactivate(): Promise<void> {
+    this.#active = false;
+    await this.#closeListeners();
   }
 
   serviceReady(id: string): Promise<void> {
@@ -119,6 +160,7 @@ export class ProxyEngine implements Engine {
 
   #onEvent(e: DirectorEvent): void {
     if (e.type === 'service-added') {
+      if (!this.#active) return;
       this.#open(e.service).catch((err: Error) => {
         if (!this.#observed.has(e.service.id)) this.#onError(err);
       });
@@ -137,6 +179,14 @@ export class ProxyEngine implements Engine {
     });
     this.#ready.set(svc.id, p);
     return p;
+  }
+
+  /** Bind every service; rejects with the first failure (listeners that did bind stay open). */
+  async #openAll(): Promise<void> {
+    const services = [...this.#director.services.values()];
+    const results = await Promise.allSettled(services.map((s) => this.#open(s)));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   #listenerFor(svc: VirtualService): Listener {
@@ -158,6 +208,10 @@ export class ProxyEngine implements Engine {
     this.#unsubscribe = undefined;
     this.#sweeper?.cancel();
     this.#sweeper = undefined;
+    await this.#closeListeners();
+  }
+
+  async #closeListeners(): Promise<void> {
     const ids = [...this.#listeners.keys()];
     await Promise.all(ids.map((id) => this.#close(id)));
   }
