@@ -14,7 +14,10 @@ import { createProxyEngine } from '../engines/proxy/proxy-engine.ts';
 import { systemClock } from '../platform/clock.ts';
 import type { Logger } from '../platform/log.ts';
 import { systemRng } from '../platform/random.ts';
+import { probeListen } from './listen-probe.ts';
 import { type ReloadOutcome, Reloader } from './reload.ts';
+import { hasServicesResource } from './cluster-groups.ts';
+import { type RunningCluster, defaultGenerationFile, startCluster } from './cluster.ts';
 
 /** A running director: the composition root wires the real clock, the proxy engine and the admin socket. */
 export interface RunningFarm {
@@ -29,6 +32,8 @@ export interface RunningFarm {
   readonly runtime: AdminRuntime;
   /** The runtime state file kept equal to the table (docs/operations.md); undefined = none. */
   readonly stateFile: string | undefined;
+  /** The cluster node and resource manager; present when the plan has a cluster part (docs/cluster.md). */
+  readonly cluster: RunningCluster | undefined;
   /** Re-read the config and apply the difference (SIGHUP, POST /v1/reload); never throws for bad input. */
   reload(): Promise<ReloadOutcome>;
   stop(): Promise<void>;
@@ -63,7 +68,10 @@ export async function startFarm(o: FarmOptions): Promise<RunningFarm> {
         });
   // Event stream, drains and metrics state; sees the engine's and the health checker's events too.
   const runtime = new AdminRuntime({ director, clock: systemClock });
+  // A cluster whose groups carry the services binds them only while such a group is held here.
+  const clustered = o.plan.cluster !== undefined && hasServicesResource(o.plan.cluster.groups);
   const engine = createProxyEngine(director, {
+    active: !clustered,
     clock: systemClock,
     onError: (e) => o.log.error('engine-error', { message: e.message }),
     // Passive-health ejections and returns: one structured warn line each (docs/passive-health.md).
@@ -79,6 +87,7 @@ export async function startFarm(o: FarmOptions): Promise<RunningFarm> {
   let admin: AdminServer | undefined;
   let adminTcp: AdminTcpServer | undefined;
   let health: HealthSubsystem | undefined;
+  let cluster: RunningCluster | undefined;
   const reloader = new Reloader({
     configPath: o.configPath,
     plan: o.plan,
@@ -87,6 +96,9 @@ export async function startFarm(o: FarmOptions): Promise<RunningFarm> {
     health: () => health,
     persister,
     log: o.log,
+    // A standby binds nothing (its floating address is not local): new services bind when it takes over.
+    probe: (protocol, address, port) =>
+      engine.active ? probeListen(protocol, address, port) : Promise.resolve(undefined),
   });
   try {
     if (o.plan.health) {
@@ -100,6 +112,18 @@ export async function startFarm(o: FarmOptions): Promise<RunningFarm> {
       await checker.start();
       health = checker;
     }
+    if (o.plan.cluster) {
+      cluster = await startCluster({
+        plan: o.plan.cluster,
+        services: {
+          activate: () => engine.activate(),
+          deactivate: () => engine.deactivate(),
+          active: () => engine.active,
+        },
+        log: o.log,
+        defaultGenerationFile: defaultGenerationFile(socket === false ? defaultSocketPath() : socket),
+      });
+    }
     const info: RunInfo = {
       pid: process.pid,
       startedAt: new Date().toISOString(),
@@ -111,10 +135,14 @@ export async function startFarm(o: FarmOptions): Promise<RunningFarm> {
       runtime,
       reload: () => reloader.reload(),
       onChange: () => persister?.changed(),
+      ...(cluster ? { cluster } : {}),
     });
     if (socket !== false) admin = await listenAdmin(api, socket);
-    if (o.adminListen) adminTcp = await listenAdminTcp(api, o.adminListen);
+    // The command line's --admin-listen wins over the config's admin.listen.
+    const tcp = o.adminListen ?? o.plan.admin.listen;
+    if (tcp) adminTcp = await listenAdminTcp(api, tcp);
   } catch (e) {
+    await cluster?.stop();
     await admin?.close();
     await health?.stop();
     director.stop();
@@ -132,8 +160,11 @@ export async function startFarm(o: FarmOptions): Promise<RunningFarm> {
     health,
     runtime,
     stateFile,
+    cluster,
     reload: () => reloader.reload(),
     async stop() {
+      // Resources first: the peer takes over while the rest shuts down.
+      await cluster?.stop();
       await health?.stop();
       await persister?.stop();
       runtime.stop();

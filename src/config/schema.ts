@@ -38,6 +38,25 @@ const adminSchema = z
     socket: text().optional(),
     /** Runtime state file (docs/operations.md); `false` = none. Absent: `state.json` beside the socket. */
     state_file: z.union([text(), z.literal(false)]).optional(),
+    /** Optional TCP listener for the API and dashboard, ADDRESS:PORT; needs token_file. */
+    listen: z
+      .string()
+      .refine(
+        (v) => {
+          const e = parseEndpoint(v);
+          return e.ok && e.value.port > 0;
+        },
+        {
+          error: (iss) => `"${String(iss.input)}" is not ADDRESS:PORT`,
+        },
+      )
+      .optional(),
+    /** Bearer token for the TCP listener: a file of mode 0600/0400 holding at least 16 characters. */
+    token_file: text().optional(),
+  })
+  .refine((a) => (a.listen === undefined) === (a.token_file === undefined), {
+    error: 'listen and token_file go together: the TCP listener never runs without a token',
+    path: ['listen'],
   })
   .prefault({});
 

@@ -27,6 +27,9 @@ export function toDirector(config: Config): FarmPlan {
     admin: {
       ...(config.admin.socket === undefined ? {} : { socket: config.admin.socket }),
       ...(config.admin.state_file === undefined ? {} : { stateFile: config.admin.state_file }),
+      ...(config.admin.listen === undefined || config.admin.token_file === undefined
+        ? {}
+        : { listen: { listen: config.admin.listen, tokenFile: config.admin.token_file } }),
     },
     services: config.services.map((s) => ({
       spec: serviceSpec(s),

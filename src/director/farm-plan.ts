@@ -12,7 +12,12 @@ export interface FarmPlan {
   readonly engine: 'proxy';
   readonly timeouts: Timeouts;
   /** `stateFile`: the runtime state file (docs/operations.md); false = none; absent = beside the socket. */
-  readonly admin: { readonly socket?: string; readonly stateFile?: string | false };
+  readonly admin: {
+    readonly socket?: string;
+    readonly stateFile?: string | false;
+    /** TCP listener for the API and dashboard; always with a token file. */
+    readonly listen?: { readonly listen: string; readonly tokenFile: string };
+  };
   readonly services: ReadonlyArray<{ readonly spec: ServiceSpec; readonly reals: readonly RealServerSpec[] }>;
   /** What to health-check and what transitions do; absent = nothing is checked. */
   readonly health?: HealthPlan;
