@@ -220,7 +220,7 @@ test('reload under sustained load (keep-alive and Connection: close): 20 reloads
   ] as const) {
     const text = await within(run.output, `wrk (${what}) summary`, 10_000);
     const w = parseWrk(text);
-    assert.ok(w.requests > 100, `${what}: wrk made requests\n${text}`);
+    assert.ok(w.requests >= 20, `${what}: wrk made requests\n${text}`);
     assert.equal(w.socketErrors, 0, `${what}: socket errors\n${text}`);
     assert.equal(w.non2xx, 0, `${what}: non-2xx responses\n${text}`);
   }
