@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Director } from '../director/director.ts';
 import type { Engine } from '../engines/engine.ts';
 import { runWithCause } from './events/cause.ts';
+import { type ClusterControl, getCluster, postStandby, postTakeover } from './routes/cluster.ts';
 import { ApiError, sendError, send, toApiError } from './http.ts';
 import type { ApiContext, Handler, Params } from './routes/context.ts';
 import { isDashboardPath, serveDashboard } from './routes/dashboard.ts';
@@ -45,6 +46,8 @@ export interface AdminApiOptions {
   readonly reload?: ReloadFn;
   /** Called after every request that changed something (not GET, status < 400): the state file. */
   readonly onChange?: () => void;
+  /** GET /v1/cluster, POST /v1/cluster/standby|takeover (absent: 409, no cluster). */
+  readonly cluster?: ClusterControl;
 }
 
 export type AdminHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -53,6 +56,9 @@ export type AdminHandler = (req: IncomingMessage, res: ServerResponse) => void;
 const ROUTES: ReadonlyArray<readonly [string, Readonly<Record<string, Handler>>]> = [
   ['v1/status', { GET: getStatus }],
   ['v1/reload', { POST: reloadConfig }],
+  ['v1/cluster', { GET: getCluster }],
+  ['v1/cluster/standby', { POST: postStandby }],
+  ['v1/cluster/takeover', { POST: postTakeover }],
   ['v1/services', { GET: listServices, POST: addService, DELETE: clearServices }],
   ['v1/services/:sid', { GET: getService, PUT: editService, DELETE: deleteService }],
   ['v1/services/:sid/zero', { POST: zeroService }],
@@ -87,7 +93,14 @@ export function buildAdminApi(
 ): AdminHandler {
   const runtime = options.runtime ?? new AdminRuntime({ director });
   runtime.engine ??= options.engine;
-  const ctx: ApiContext = { director, info, engine: options.engine, runtime, reload: options.reload };
+  const ctx: ApiContext = {
+    director,
+    info,
+    engine: options.engine,
+    runtime,
+    reload: options.reload,
+    cluster: options.cluster,
+  };
   return (req, res) => {
     const path = new URL(req.url ?? '/', 'http://admin').pathname;
     if (isDashboardPath(path) && req.method === 'GET') {

@@ -19,6 +19,8 @@ Commands:
   import PATH...       ldirectord.cf or an ha.d directory → native config on stdout
   drain SERVICE REAL   drain a real server (weight 0, wait for its connections, optionally remove)
   enable SERVICE REAL  put a drained or draining real server back in service
+  standby              give this director's cluster resources to the peer (hb_standby)
+  takeover             take every cluster resource group (hb_takeover)
   help                 this text;  webfarm <command> --help for a command's options
   version              print the version
 `;
@@ -34,6 +36,8 @@ const COMMANDS: Record<string, Command> = {
   import: (args, io) => importCommand(args, io),
   drain: async (args, io) => (await import('./drain.ts')).drainCommand(args, io),
   enable: async (args, io) => (await import('./enable.ts')).enableCommand(args, io),
+  standby: async (args, io) => (await import('./standby.ts')).standbyCommand(args, io),
+  takeover: async (args, io) => (await import('./takeover.ts')).takeoverCommand(args, io),
   realserver: async (args, io) => (await import('./realserver.ts')).realserverCommand(args, io),
   help: async (_args, io) => {
     io.stdout(HELP);

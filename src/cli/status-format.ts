@@ -1,3 +1,4 @@
+import type { ClusterDoc } from '../admin/routes/cluster.ts';
 import type { RealServerSnapshot, ServiceSnapshot } from '../director/snapshot.ts';
 import { formatEndpoint } from '../model/endpoint.ts';
 
@@ -8,6 +9,8 @@ export interface StatusDoc {
   engine: string;
   config: string | undefined;
   services: ServiceSnapshot[];
+  /** GET /v1/cluster, when the director runs a cluster (status.ts adds it). */
+  cluster?: ClusterDoc;
 }
 
 const REAL_HEADER = [
@@ -25,10 +28,32 @@ const REAL_HEADER = [
 export function formatStatus(doc: StatusDoc): string {
   const lines = [
     `webfarm director pid ${doc.pid}, engine ${doc.engine}, config ${doc.config ?? '(demo)'}, started ${doc.startedAt}`,
-    `${doc.services.length} virtual service(s)`,
   ];
+  if (doc.cluster) lines.push(...clusterBlock(doc.cluster));
+  lines.push(`${doc.services.length} virtual service(s)`);
   for (const s of doc.services) lines.push('', ...serviceBlock(s));
   return `${lines.join('\n')}\n`;
+}
+
+/** Who is active, the peers and their links, the groups and their owners, rejected packets. */
+export function clusterBlock(c: ClusterDoc): string[] {
+  const mode = c.standby ? ', standby' : '';
+  const lines = [`cluster node ${c.node} (${c.status}${mode}), generation ${c.generation}`];
+  for (const p of c.peers) {
+    const links = p.links.map((l) => `${l.name} ${l.status}`).join(', ');
+    lines.push(`  peer ${p.name} ${p.status}${links ? ` — ${links}` : ''}`);
+  }
+  const down = c.media.filter((m) => m.status !== 'up');
+  if (down.length > 0) lines.push(`  media not up: ${down.map((m) => `${m.name} ${m.status}`).join(', ')}`);
+  for (const g of c.groups) {
+    const op = g.op ? ` (${g.op} under way)` : '';
+    lines.push(`  group ${g.key} preferred ${g.preferred}: held by ${g.owner ?? 'nobody'}${op}`);
+  }
+  const rejected = Object.entries(c.counters.rejected).filter(([r, n]) => n > 0 && r !== 'duplicate');
+  const total = rejected.reduce((sum, [, n]) => sum + n, 0);
+  const detail = rejected.map(([r, n]) => `${r} ${n}`).join(', ');
+  lines.push(`  packets accepted ${c.counters.accepted}, rejected ${total}${detail ? ` (${detail})` : ''}`);
+  return lines;
 }
 
 function serviceBlock(s: ServiceSnapshot): string[] {

@@ -41,6 +41,9 @@ export const ERROR_CODES = [
   'WF_ERR_CLUSTER_TIMING',
   'WF_ERR_CLUSTER_MEDIUM',
   'WF_ERR_CLUSTER_RESOURCE',
+  'WF_ERR_CLUSTER_KEY',
+  'WF_ERR_CLUSTER_UNAVAILABLE',
+  'WF_ERR_CLUSTER_REFUSED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -6,6 +6,7 @@ import { formatEndpoint, parseEndpoint } from '../../model/endpoint.ts';
 import type { RunInfo } from '../api.ts';
 import { ApiError } from '../http.ts';
 import type { AdminRuntime } from '../runtime.ts';
+import type { ClusterControl } from './cluster.ts';
 import type { ReloadFn } from './reload.ts';
 
 /** What every route handler may use. `engine` is absent when the API runs over a bare director (tests). */
@@ -16,6 +17,8 @@ export interface ApiContext {
   readonly runtime: AdminRuntime;
   /** Re-read the config (POST /v1/reload); undefined when the API runs without a config (tests, demo). */
   readonly reload: ReloadFn | undefined;
+  /** The cluster node (GET /v1/cluster, standby, takeover); undefined when the director runs no cluster. */
+  readonly cluster?: ClusterControl | undefined;
 }
 
 /** Path parameters: `sid` a service id (tcp:ADDRESS:PORT), `rid` a real server id (ADDRESS:PORT). */

@@ -1,0 +1,303 @@
+import { type ChildProcessWithoutNullStreams, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { adminRequest } from '../../../src/admin/client.ts';
+import type { ClusterDoc } from '../../../src/admin/routes/cluster.ts';
+import { lineFrom, netnsUnavailable, Topology } from './netns.ts';
+
+/**
+ * Two real `webfarm run -c` directors in network namespaces (DESIGN.md §7 system tier), for the failover
+ * tests: a bridge with a client (192.0.2.10), directors dira (.4) and dirb (.5), real servers r1 (.2) and
+ * r2 (.3) answering HTTP with their name; the floating address 192.0.2.240 serving VIP:80 through the
+ * proxy engine. Heartbeats over UDP broadcast and/or a serial line (a socat pty pair). No default route;
+ * unique names (prefix + pid); everything made here is removed by destroy(), which tests call in after()
+ * whatever happened; processes are killed by their PID.
+ */
+
+export const VIP = '192.0.2.240';
+export const NODES = ['dira', 'dirb'] as const;
+export type Node = (typeof NODES)[number];
+const HOST: Record<Node, string> = { dira: 'a', dirb: 'b' };
+const ADDR: Record<Node, string> = { dira: '192.0.2.4', dirb: '192.0.2.5' };
+export const KEY = 'failover-test-key-0123456789';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const WEBFARM = join(ROOT, 'bin', 'webfarm.js');
+export const CLUSTER_PEER = fileURLToPath(new URL('./cluster-peer.mjs', import.meta.url));
+
+export type MediumKind = 'bcast' | 'serial';
+
+export interface ClusterFarmOptions {
+  /** Short, unique per test file: part of every namespace name. */
+  readonly tag: string;
+  readonly media: readonly MediumKind[];
+  readonly autoFailback: boolean;
+}
+
+/** Why the failover tests cannot run here, or undefined. */
+export function clusterFarmUnavailable(): string | undefined {
+  const base = netnsUnavailable();
+  if (base !== undefined) return base;
+  for (const argv of [
+    ['arping', '-V'],
+    ['socat', '-V'],
+  ]) {
+    const r = spawnSync(argv[0] as string, argv.slice(1), { stdio: 'ignore' });
+    if (r.error || r.status !== 0) return `${argv[0]} is not installed`;
+  }
+  return undefined;
+}
+
+/** Poll `probe` (every 50 ms) until `ok` holds of its value; throws after `ms` with the last value seen. */
+export async function waitFor<T>(
+  probe: () => Promise<T> | T,
+  ok: (v: T) => boolean,
+  what: string,
+  ms = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: T | undefined;
+  let error: unknown;
+  for (;;) {
+    try {
+      last = await probe();
+      error = undefined;
+      if (ok(last)) return last;
+    } catch (e) {
+      error = e;
+    }
+    if (Date.now() > deadline) {
+      const seen = error === undefined ? JSON.stringify(last) : `error ${(error as Error).message}`;
+      throw new Error(`timed out after ${ms} ms waiting for ${what}; last: ${seen}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export class ClusterFarm {
+  readonly topo: Topology;
+  readonly dir: string;
+  readonly o: ClusterFarmOptions;
+  readonly #directors = new Map<Node, ChildProcessWithoutNullStreams>();
+  readonly #logs = new Map<Node, string[]>();
+  #socat: ChildProcessWithoutNullStreams | undefined;
+
+  constructor(o: ClusterFarmOptions) {
+    this.o = o;
+    this.topo = new Topology(o.tag);
+    this.dir = mkdtempSync(join(tmpdir(), `wf-${o.tag}-`));
+  }
+
+  tty(node: Node): string {
+    return join(this.dir, `tty-${node}`);
+  }
+
+  get keyFile(): string {
+    return join(this.dir, 'cluster.key');
+  }
+
+  socket(node: Node): string {
+    return join(this.dir, `${node}.sock`);
+  }
+
+  /** Namespaces, bridge, real servers, key file, serial cable (when asked for) and both configs. */
+  async setup(): Promise<void> {
+    await this.topo.addSwitch(['lan']);
+    const link = (addr: string) => [{ bridge: 'lan', dev: 'eth0', addrs: [`${addr}/24`] }];
+    await this.topo.addHost('c', link('192.0.2.10'));
+    for (const n of NODES) await this.topo.addHost(HOST[n], link(ADDR[n]));
+    for (const [host, addr] of [
+      ['r1', '192.0.2.2'],
+      ['r2', '192.0.2.3'],
+    ] as const) {
+      await this.topo.addHost(host, link(addr));
+      const child = this.topo.spawn(host, [process.execPath, CLUSTER_PEER, 'http', host, '80']);
+      await lineFrom(child, (l) => l === 'ready', `${host} HTTP server`);
+    }
+    writeFileSync(this.keyFile, `${KEY}\n`, { mode: 0o600 });
+    chmodSync(this.keyFile, 0o600);
+    if (this.o.media.includes('serial')) await this.#startCable();
+    for (const n of NODES) writeFileSync(this.#configPath(n), this.config(n));
+  }
+
+  /** The native config of one director (docs/config.md): one service on VIP:80, one group. */
+  config(node: Node): string {
+    const media = this.o.media.map((m) =>
+      m === 'bcast'
+        ? '    - { type: bcast, device: eth0 }'
+        : `    - { type: serial, device: ${this.tty(node)}, baud: 115200 }`,
+    );
+    return [
+      'admin:',
+      `  socket: ${this.socket(node)}`,
+      '  state_file: false',
+      'services:',
+      `  - address: ${VIP}`,
+      '    port: 80',
+      '    scheduler: rr',
+      '    connect: { timeout: 1s, retries: 1 }',
+      '    real_servers: [192.0.2.2:80, 192.0.2.3:80]',
+      'cluster:',
+      `  node: ${node}`,
+      `  nodes: [${NODES.join(', ')}]`,
+      '  media:',
+      ...media,
+      `  auth: { method: sha256, key_file: ${this.keyFile} }`,
+      `  auto_failback: ${this.o.autoFailback}`,
+      `  generation_file: ${join(this.dir, `generation-${node}`)}`,
+      '  resource_groups:',
+      '    - preferred: dira',
+      '      resources:',
+      `        - ipaddr: { address: ${VIP}, prefix: 24, device: eth0 }`,
+      '        - services: true',
+      '',
+    ].join('\n');
+  }
+
+  #configPath(node: Node): string {
+    return join(this.dir, `${node}.yaml`);
+  }
+
+  /** Start `webfarm run -c` in the director's namespace; resolves once it has started (cluster included). */
+  async start(node: Node): Promise<void> {
+    const child = this.topo.spawn(HOST[node], [
+      process.execPath,
+      WEBFARM,
+      'run',
+      '-c',
+      this.#configPath(node),
+    ]);
+    this.#directors.set(node, child);
+    const log: string[] = [];
+    this.#logs.set(node, log);
+    child.stderr.on('data', (d: Buffer) => {
+      log.push(...d.toString().split('\n').filter(Boolean));
+      if (log.length > 400) log.splice(0, log.length - 400);
+    });
+    await lineFrom(child, (l) => l.includes('press Ctrl-C'), `${node} to start`, 20_000);
+  }
+
+  /** kill -9 (or another signal) the director's process, by its PID; resolves when it has exited. */
+  async kill(node: Node, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const child = this.#directors.get(node);
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    process.kill(child.pid as number, signal);
+    await exited;
+  }
+
+  cluster(node: Node): Promise<ClusterDoc> {
+    return adminRequest(this.socket(node), 'GET', '/v1/cluster') as Promise<ClusterDoc>;
+  }
+
+  /** The directors whose eth0 carries the VIP right now (`ip -j addr`). */
+  async holders(): Promise<Node[]> {
+    const out: Node[] = [];
+    for (const n of NODES) {
+      const links = JSON.parse(
+        await this.topo.run(HOST[n], ['ip', '-j', '-4', 'addr', 'show', 'dev', 'eth0']),
+      ) as { addr_info: { local: string }[] }[];
+      if ((links[0]?.addr_info ?? []).some((a) => a.local === VIP)) out.push(n);
+    }
+    return out;
+  }
+
+  /** One HTTP GET from the client to the VIP: the real server's name, or `error: …`. */
+  async get(): Promise<string> {
+    const out = await this.topo.run('c', [process.execPath, CLUSTER_PEER, 'get', `http://${VIP}/`, '1500']);
+    return out.trim();
+  }
+
+  /** The client's neighbour entry for the VIP (its MAC), or undefined. */
+  async clientNeighbour(): Promise<string | undefined> {
+    const text = await this.topo.run('c', ['ip', '-j', 'neigh', 'show', VIP]);
+    const entries = JSON.parse(text.trim() || '[]') as { lladdr?: string }[];
+    return entries[0]?.lladdr;
+  }
+
+  mac(node: Node): Promise<string> {
+    return this.topo.mac(HOST[node], 'eth0');
+  }
+
+  /** Drop heartbeat UDP (port 694) in and out of the director's namespace (nft), or restore it. */
+  async cutUdp(node: Node, cut: boolean): Promise<void> {
+    if (cut) {
+      await this.topo.run(
+        HOST[node],
+        ['nft', '-f', '-'],
+        [
+          'table inet wfcut {',
+          '  chain in { type filter hook input priority 0; udp dport 694 drop; }',
+          '  chain out { type filter hook output priority 0; udp dport 694 drop; }',
+          '}',
+        ].join('\n'),
+      );
+    } else await this.topo.run(HOST[node], ['nft', 'delete', 'table', 'inet', 'wfcut']);
+  }
+
+  /** Stop (SIGSTOP) or resume (SIGCONT) the socat process that is the serial cable. */
+  cutSerial(cut: boolean): void {
+    const pid = this.#socat?.pid;
+    if (pid === undefined) throw new Error('no serial cable');
+    process.kill(pid, cut ? 'SIGSTOP' : 'SIGCONT');
+  }
+
+  /** Run a webfarm CLI command against a director's socket (from the host namespace). */
+  cli(node: Node, args: readonly string[]): { code: number | null; stdout: string; stderr: string } {
+    const r = spawnSync(process.execPath, [WEBFARM, ...args, '-s', this.socket(node)], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  /** The directors' last log lines, for a failing test's message. */
+  diagnostics(): string {
+    return NODES.map((n) => `--- ${n}\n${(this.#logs.get(n) ?? []).slice(-60).join('\n')}`).join('\n');
+  }
+
+  async destroy(): Promise<void> {
+    if (this.#socat?.pid !== undefined && this.#socat.exitCode === null) {
+      try {
+        process.kill(this.#socat.pid, 'SIGCONT');
+      } catch {}
+    }
+    await this.topo.destroy();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  async #startCable(): Promise<void> {
+    const child = this.topo.spawn('sw', [
+      'socat',
+      '-d',
+      '-d',
+      `PTY,link=${this.tty('dira')},raw,echo=0`,
+      `PTY,link=${this.tty('dirb')},raw,echo=0`,
+    ]);
+    this.#socat = child;
+    await new Promise<void>((resolve, reject) => {
+      let seen = '';
+      const timer = setTimeout(() => reject(new Error(`socat did not start: ${seen}`)), 5000);
+      child.stderr.on('data', (d: Buffer) => {
+        seen += d.toString();
+        if (seen.includes('starting data transfer loop')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+  }
+}
+
+/** Run `body`; on failure, add the directors' logs to the error. */
+export async function withDiagnostics(farm: ClusterFarm, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (e) {
+    if (e instanceof Error) e.message = `${e.message}\n${farm.diagnostics()}`;
+    throw e;
+  }
+}
