@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { type Document, isMap, isSeq, LineCounter, parseDocument, type YAMLError } from 'yaml';
-import { type ConfigIssue, describeIssue, type PathIssue, sortIssues } from './issue.ts';
+import { type ConfigIssue, describeIssue, type PathIssue, printable, sortIssues } from './issue.ts';
 import { locate } from './positions.ts';
 import { type Config, configSchema, realServerSchema, serviceSchema } from './schema.ts';
 import {
@@ -53,7 +53,7 @@ export function parseConfig(text: string, file: string, options: ParseOptions = 
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true, merge: true });
   const at = (issues: readonly PathIssue[]) => issues.map((i) => placed(file, doc, lineCounter, i));
 
-  if (doc.errors.length > 0) return fail(doc.errors.map((e) => syntaxIssue(file, e)));
+  if (doc.errors.length > 0) return fail(doc.errors.map((e) => syntaxIssue(file, text, e)));
   const top = shapeProblem(doc);
   if (top !== undefined) return fail(at([{ path: [], message: top }]));
   let data: unknown;
@@ -94,8 +94,9 @@ function withoutExtensions(data: unknown): unknown {
   return Object.fromEntries(Object.entries(data).filter(([k]) => !k.startsWith('x-')));
 }
 
+/** Messages may quote the input: control characters in them are escaped so each stays one line. */
 function fail(issues: readonly ConfigIssue[]): LoadResult {
-  return { ok: false, issues: sortIssues(issues) };
+  return { ok: false, issues: sortIssues(issues.map((i) => ({ ...i, message: printable(i.message) }))) };
 }
 
 function placed(file: string, doc: Document, lc: LineCounter, issue: PathIssue): ConfigIssue {
@@ -139,14 +140,25 @@ function servicesThatParse(data: unknown): IndexedService[] {
   return out;
 }
 
-/** yaml's message without its "at line L, column C:" tail and code frame. */
-function syntaxIssue(file: string, e: YAMLError): ConfigIssue {
-  const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
+/**
+ * yaml's message without its "at line L, column C:" tail and code frame. The position is computed from the
+ * error's offset in `text`: yaml's own linePos misses the line breaks inside tokens it could not lex
+ * (`"\\ #\n(\n{a: }"` was placed at 2:5, past the end of line 2).
+ */
+function syntaxIssue(file: string, text: string, e: YAMLError): ConfigIssue {
+  const pos = positionAt(text, e.pos[0]);
   const first =
     e.code === 'MULTIPLE_DOCS'
       ? 'the file holds more than one YAML document ("---"); use one'
       : (e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
   return { file, line: pos.line, col: pos.col, message: `YAML syntax: ${first}` };
+}
+
+/** 1-based line and column (UTF-16 units) of `offset` in `text`; an offset past the end is the last position. */
+function positionAt(text: string, offset: number): { line: number; col: number } {
+  const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
+  const lineStart = before.lastIndexOf('\n') + 1;
+  return { line: before.split('\n').length, col: before.length - lineStart + 1 };
 }
 
 /** `ENOENT: no such file or directory` without Node's ", open 'path'" suffix. */
