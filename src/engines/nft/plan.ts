@@ -1,4 +1,5 @@
 import {
+  type NftChainDecl,
   type NftRuleset,
   type NftSetDecl,
   type NftTable,
@@ -43,7 +44,7 @@ export function plan(prev: NftRuleset | undefined, next: NftRuleset): Plan {
     if (!prev || !old) {
       parts.push(`add table ${key(t)}\ndelete table ${key(t)}\n${serializeTable(t)}`);
       bump(prev ? 'rebuild' : 'fresh');
-    } else if (shapeOf(old) === shapeOf(t)) {
+    } else if (sameShape(old, t)) {
       const els = elementChanges(old, t);
       if (els) {
         parts.push(els);
@@ -61,9 +62,21 @@ export function plan(prev: NftRuleset | undefined, next: NftRuleset): Plan {
   return { kind, script: parts.join('') };
 }
 
-/** Everything but static contents, as text: equal shapes differ in elements only. */
-export function shapeOf(t: NftTable): string {
-  return serializeTable({ ...t, sets: t.sets.map((s) => ({ ...s, elements: undefined as never })) });
+/** Equal in everything but static contents (objects in the same order, same declarations and rules). */
+export function sameShape(a: NftTable, b: NftTable): boolean {
+  if (a.sets.length !== b.sets.length || a.chains.length !== b.chains.length) return false;
+  const declOf = (s: NftSetDecl) => serializeSet(s, false);
+  for (let i = 0; i < a.sets.length; i++) {
+    const x = a.sets[i] as NftSetDecl;
+    const y = b.sets[i] as NftSetDecl;
+    if (x !== y && (x.kind !== y.kind || x.name !== y.name || declOf(x) !== declOf(y))) return false;
+  }
+  for (let i = 0; i < a.chains.length; i++) {
+    const x = a.chains[i] as NftChainDecl;
+    const y = b.chains[i] as NftChainDecl;
+    if (x !== y && serializeChain(x) !== serializeChain(y)) return false;
+  }
+  return true;
 }
 
 function elementChanges(old: NftTable, next: NftTable): string {
@@ -71,8 +84,9 @@ function elementChanges(old: NftTable, next: NftTable): string {
   const out: string[] = [];
   const where = `${next.family} ${next.name}`;
   for (const s of next.sets) {
-    const was = prevSets.get(s.name)?.elements;
-    if (!s.elements || !was) continue;
+    const prevSet = prevSets.get(s.name);
+    const was = prevSet?.elements;
+    if (prevSet === s || !s.elements || !was) continue;
     const gone = new Map<string, string>();
     const added = new Map<string, string>();
     for (const [k, v] of was) if (s.elements.get(k) !== v) gone.set(k, v);

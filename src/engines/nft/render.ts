@@ -85,12 +85,33 @@ function dispatchRule(s: NftServiceView): string {
   return `${l3(s)} daddr ${s.address} ${port} jump s${s.n}`;
 }
 
+/**
+ * Rendered objects of one service, memoised on everything they depend on: re-rendering after a change of one
+ * service reuses the other services' objects (same references, which plan.ts compares first). The output
+ * is the same as without the cache.
+ */
+const memo = new Map<string, { sets: NftSetDecl[]; chains: NftChainDecl[] }>();
+const MEMO_MAX = 4096;
+
 function serviceObjects(
   input: NftInput,
   s: NftServiceView,
   sets: NftSetDecl[],
   chains: NftChainDecl[],
 ): void {
+  const key = JSON.stringify([s, input.mhTableSize, input.numgen, input.timeouts]);
+  let hit = memo.get(key);
+  if (!hit) {
+    hit = { sets: [], chains: [] };
+    renderService(input, s, hit.sets, hit.chains);
+    if (memo.size >= MEMO_MAX) memo.clear();
+    memo.set(key, hit);
+  }
+  sets.push(...hit.sets);
+  chains.push(...hit.chains);
+}
+
+function renderService(input: NftInput, s: NftServiceView, sets: NftSetDecl[], chains: NftChainDecl[]): void {
   const n = s.n;
   const m = slotCount(s, input.mhTableSize);
   const slots = buildSlots(s, input.mhTableSize);
