@@ -6,7 +6,8 @@ import { ClusterFarm, clusterFarmUnavailable, waitFor, withDiagnostics } from '.
  * Issue #4 "Done when": two real `webfarm run -c` directors in namespaces, heartbeats over UDP broadcast
  * and a serial line, auto_failback on. kill -9 of the active director moves the address and the services
  * to the standby; the client's requests to the address succeed again and its neighbour entry holds the
- * standby's MAC. The preferred director, restarted, takes its group back (auto_failback on).
+ * standby's MAC. The preferred director, restarted, takes its group back (auto_failback on); stopped
+ * cleanly (SIGTERM), it hands the group over and leaves no address behind.
  */
 const skip = clusterFarmUnavailable();
 if (skip !== undefined) process.stdout.write(`# failover-kill system test skipped: ${skip}\n`);
@@ -97,6 +98,25 @@ describe('failover: kill -9 of the active director (bcast + serial, auto_failbac
         () => farm.clientNeighbour(),
         (m) => m === macA,
         "the client's entry to hold dira's MAC",
+      );
+    });
+  });
+
+  it('SIGTERM of dira: it hands its group to dirb and releases the address before exiting', async () => {
+    await withDiagnostics(farm, async () => {
+      await farm.kill('dira', 'SIGTERM');
+      // Unlike kill -9, nothing is left on dira: exactly one holder.
+      await waitFor(
+        () => farm.holders(),
+        (h) => h.join() === 'dirb',
+        'dirb alone to hold the VIP',
+      );
+      await waitFor(() => farm.get(), isName, 'a client request through dirb');
+      const macB = await farm.mac('dirb');
+      await waitFor(
+        () => farm.clientNeighbour(),
+        (m) => m === macB,
+        "the client's entry to hold dirb's MAC",
       );
     });
   });
