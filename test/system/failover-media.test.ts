@@ -146,7 +146,8 @@ describe('failover: media cuts, split brain and hostile packets (bcast + serial)
       );
       const bytes = Buffer.from(genuine.hex, 'hex');
       const corrupted = Buffer.from(bytes);
-      corrupted[Math.floor(corrupted.length / 2)] ^= 0x20;
+      const mid = Math.floor(corrupted.length / 2);
+      corrupted[mid] = (corrupted[mid] ?? 0) ^ 0x20;
       const truncated = bytes.subarray(0, bytes.length - 12);
       const garbage = Buffer.from('this is not a heartbeat\n<<<\n', 'utf8');
       const ctx = { generation: 1, wallNow: Date.now(), ttl: 3, load: '0.00 0.00 0.00' };
