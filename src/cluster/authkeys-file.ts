@@ -1,4 +1,5 @@
 import { WebfarmError } from '../model/errors.ts';
+import { printable } from '../model/printable.ts';
 import {
   AUTH_METHODS,
   type AuthKey,
@@ -114,9 +115,15 @@ export function checkAuthkeysMode(mode: number): { ok: true } | { ok: false; mes
   return { ok: false, message: `mode ${perms} lets group or others access the keys; use chmod 600` };
 }
 
-/** The errors as one WebfarmError, for callers that stop on them (`webfarm check`, `webfarm import`). */
+/**
+ * The errors as one WebfarmError, for callers that stop on them (`webfarm check`, `webfarm import`): one
+ * line per issue, control characters quoted from the file escaped (printable).
+ */
 export function authkeysError(path: string, issues: readonly AuthkeysIssue[]): WebfarmError {
-  const lines = issues.map((i) => (i.line > 0 ? `${path}:${i.line}: ${i.message}` : `${path}: ${i.message}`));
+  const lines = issues.map((i) => {
+    const message = printable(i.message);
+    return i.line > 0 ? `${path}:${i.line}: ${message}` : `${path}: ${message}`;
+  });
   return new WebfarmError('WF_ERR_CLUSTER_AUTHKEYS', lines.join('\n'));
 }
 

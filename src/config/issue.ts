@@ -1,3 +1,5 @@
+import { printable } from '../model/printable.ts';
+
 /**
  * One problem found in a config file. `line`/`col` are 1-based; 0/0 means the problem has no position
  * (the file could not be read) and `message` then stands alone.
@@ -23,10 +25,10 @@ export interface PathIssue {
   readonly atKey?: boolean;
 }
 
-/** `FILE:LINE:COL: message`, or just the message when there is no position. */
+/** `FILE:LINE:COL: message`, or just the message when there is no position; always one line (printable). */
 export function formatIssue(issue: ConfigIssue): string {
-  if (issue.line === 0) return issue.message;
-  return `${issue.file}:${issue.line}:${issue.col}: ${issue.message}`;
+  if (issue.line === 0) return printable(issue.message);
+  return `${issue.file}:${issue.line}:${issue.col}: ${printable(issue.message)}`;
 }
 
 /** `services[1].real_servers[0].weight`; keys that are not plain words are quoted. */
@@ -57,16 +59,4 @@ export function sortIssues(issues: readonly ConfigIssue[]): ConfigIssue[] {
       seen.add(k);
       return true;
     });
-}
-
-/**
- * A message safe to print on one terminal line: line breaks, other control characters and U+2028/2029
- * that a message may quote from the input are written as escapes (`\r`, `\u0000`). Tabs stay.
- */
-export function printable(message: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this escapes
-  return message.replace(/[\u0000-\u0008\u000a-\u001f\u007f\u2028\u2029]/g, (c) => {
-    const named: Record<string, string> = { '\n': '\\n', '\r': '\\r' };
-    return named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-  });
 }

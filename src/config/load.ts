@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { type Document, isMap, isSeq, LineCounter, parseDocument, type YAMLError } from 'yaml';
-import { type ConfigIssue, describeIssue, type PathIssue, printable, sortIssues } from './issue.ts';
+import { type ConfigIssue, describeIssue, type PathIssue, sortIssues } from './issue.ts';
+import { printable } from '../model/printable.ts';
 import { locate } from './positions.ts';
 import { type Config, configSchema, realServerSchema, serviceSchema } from './schema.ts';
 import {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { formatIssue } from '../../src/config/issue.ts';
 
 /**
  * Shared pieces of the fuzz tests (test/fuzz/*.test.ts).
@@ -82,7 +83,10 @@ export function assertInside(
   );
 }
 
-/** `{file, line, col, message}` issues (config, ldirectord.cf, ha.cf, haresources): all clear and placed. */
+/**
+ * `{file, line, col, message}` issues (config, ldirectord.cf, ha.cf, haresources), as the CLI prints them
+ * (formatIssue): each `FILE:LINE:COL: message` on one line, the position inside the input.
+ */
 export function assertIssues(
   text: string,
   file: string,
@@ -91,7 +95,10 @@ export function assertIssues(
   assert.ok(issues.length > 0, 'a rejection with no issue');
   for (const i of issues) {
     assert.equal(i.file, file, `issue names another file: ${JSON.stringify(i)}`);
-    assertOneLine(i.message, `${file}:${i.line}:${i.col}`);
+    const shown = formatIssue(i);
+    const head = `${file}:${i.line}:${i.col}: `;
+    assert.ok(shown.startsWith(head), `not FILE:LINE:COL: ${JSON.stringify(shown)}`);
+    assertOneLine(shown.slice(head.length), shown);
     assertInside(text, i, JSON.stringify(i));
   }
 }
