@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { type ErrorCode, isWebfarmError } from '../model/errors.ts';
+import { printable } from '../model/printable.ts';
 
 /** Largest request body the admin API reads (bytes); larger bodies get 413 and change nothing. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -27,8 +28,9 @@ export function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
+/** The message is made printable: it may quote the request (a NUL or a line break in a malformed body). */
 export function sendError(res: ServerResponse, e: ApiError): void {
-  const body: ErrorBody = { error: { code: e.code, message: e.message, field: e.field } };
+  const body: ErrorBody = { error: { code: e.code, message: printable(e.message), field: e.field } };
   send(res, e.status, body);
 }
 
