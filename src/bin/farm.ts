@@ -7,10 +7,11 @@ import { buildStartDirector, resolveStateFile } from '../admin/state-file-start.
 import { StatePersister } from '../admin/state-file-write.ts';
 import { type AdminTcpServer, listenAdminTcp } from '../admin/tcp-server.ts';
 import type { Director } from '../director/director.ts';
-import type { FarmPlan } from '../director/farm-plan.ts';
+import type { FarmPlan, NftPlan } from '../director/farm-plan.ts';
 import type { Engine } from '../engines/engine.ts';
 import { HealthSubsystem } from '../health/health-subsystem.ts';
-import { createProxyEngine } from '../engines/proxy/proxy-engine.ts';
+import { type NftEngine, type NftEngineOptions, createNftEngine } from '../engines/nft/nft-engine.ts';
+import { type ProxyEngine, createProxyEngine } from '../engines/proxy/proxy-engine.ts';
 import { systemClock } from '../platform/clock.ts';
 import type { Logger } from '../platform/log.ts';
 import { systemRng } from '../platform/random.ts';
@@ -70,18 +71,23 @@ export async function startFarm(o: FarmOptions): Promise<RunningFarm> {
   const runtime = new AdminRuntime({ director, clock: systemClock });
   // A cluster whose groups carry the services binds them only while such a group is held here.
   const clustered = o.plan.cluster !== undefined && hasServicesResource(o.plan.cluster.groups);
-  const engine = createProxyEngine(director, {
-    active: !clustered,
-    clock: systemClock,
-    onError: (e) => o.log.error('engine-error', { message: e.message }),
-    // Passive-health ejections and returns: one structured warn line each (docs/passive-health.md).
-    onEvent: (e) => {
-      runtime.onEngineEvent(e);
-      const { event, ...fields } = e;
-      o.log.warn(event, fields);
-    },
-  });
+  const onError = (e: Error) => o.log.error('engine-error', { message: e.message });
+  const engine: ProxyEngine | NftEngine =
+    o.plan.engine === 'nft'
+      ? createNftEngine(director, nftOptions(o.plan.nft, !clustered, onError))
+      : createProxyEngine(director, {
+          active: !clustered,
+          clock: systemClock,
+          onError,
+          // Passive-health ejections and returns: one structured warn line each (docs/passive-health.md).
+          onEvent: (e) => {
+            runtime.onEngineEvent(e);
+            const { event, ...fields } = e;
+            o.log.warn(event, fields);
+          },
+        });
   runtime.engine = engine;
+  // nft: WF_ERR_NFT_* (missing, no privilege, a service it cannot do) before anything is applied.
   await engine.start();
   director.start();
   let admin: AdminServer | undefined;
@@ -97,8 +103,11 @@ export async function startFarm(o: FarmOptions): Promise<RunningFarm> {
     persister,
     log: o.log,
     // A standby binds nothing (its floating address is not local): new services bind when it takes over.
+    // The nft engine binds no socket at all.
     probe: (protocol, address, port) =>
-      engine.active ? probeListen(protocol, address, port) : Promise.resolve(undefined),
+      engine.active && engine.name === 'proxy'
+        ? probeListen(protocol, address, port)
+        : Promise.resolve(undefined),
   });
   try {
     if (o.plan.health) {
@@ -171,5 +180,24 @@ export async function startFarm(o: FarmOptions): Promise<RunningFarm> {
       director.stop();
       await Promise.all([admin?.close(), adminTcp?.close(), engine.stop()]);
     },
+  };
+}
+
+/** The plan's nft settings as engine options (docs/nft-engine.md); `active` false = a cluster standby. */
+function nftOptions(p: NftPlan | undefined, active: boolean, onError: (e: Error) => void): NftEngineOptions {
+  return {
+    active,
+    clock: systemClock,
+    onError,
+    ...(p?.device === undefined ? {} : { device: p.device }),
+    ...(p === undefined
+      ? {}
+      : {
+          table: p.table,
+          numgen: p.numgen,
+          mhTableSize: p.mhTableSize,
+          statsIntervalMs: p.statsIntervalMs,
+          masquerade: p.masquerade === true ? true : new Set(p.masquerade),
+        }),
   };
 }

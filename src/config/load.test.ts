@@ -162,12 +162,45 @@ test('load: every problem is reported with FILE:LINE:COL and the field', () => {
       ),
       [
         'f.yaml:3:11: services[0].port: port 0 (every port) is only allowed on a persistent service; add persistence',
-        'f.yaml:4:5: services[0].bogus: unknown key (expected one of: name, protocol, address, port, scheduler, scheduler_flags, persistence, expire_quiescent_template, one_packet, proxy_protocol, connect, real_servers, check, quiescent, fallback, fallback_command, passive_health)',
+        'f.yaml:4:5: services[0].bogus: unknown key (expected one of: name, protocol, address, port, scheduler, scheduler_flags, persistence, expire_quiescent_template, one_packet, proxy_protocol, connect, real_servers, check, quiescent, fallback, fallback_command, passive_health, masquerade)',
         'f.yaml:5:61: services[0].real_servers[1].weight: -1 is out of range 0..65535',
         'f.yaml:5:67: services[0].real_servers[2]: duplicate real server 192.0.2.2:0 (also real_servers[0])',
         'f.yaml:6:5: services[1]: duplicate virtual service tcp 192.0.2.240:0 (also services[0])',
         'f.yaml:6:35: services[1].port: port 0 (every port) is only allowed on a persistent service; add persistence',
         'f.yaml:6:49: services[1].scheduler: unknown scheduler "nope" (known: rr, wrr, lc, wlc, sed, nq, lblc, lblcr, dh, sh, mh, fo, ovf)',
+      ],
+    ],
+    [
+      'engine nft: its refusals at the field',
+      lines(
+        'engine: nft',
+        'nft: { mh_table_size: 1000, numgen: sometimes }',
+        'services:',
+        '  - address: 192.0.2.240',
+        '    port: 80',
+        '    scheduler: wlc',
+        '    masquerade: true',
+        '    real_servers: [{ address: 192.0.2.2, forward: route, port: 8080 }, 192.0.2.3]',
+      ),
+      [
+        "f.yaml:2:23: nft.mh_table_size: 1000 is not one of the kernel's mh table sizes (251, 509, 1021, 2039, 4093, 8191, 16381, 32749, 65521, 131071)",
+        'f.yaml:2:37: nft.numgen: "sometimes" is not one of: inc, random',
+        'f.yaml:6:16: services[0].scheduler: scheduler wlc is not available in the nft engine (it needs per-connection counts at every new connection); use rr, wrr, sh, dh, mh, fo or the proxy engine',
+        'f.yaml:7:17: services[0].masquerade: applies to NAT (forward: masq); direct routing (route) never rewrites addresses',
+        "f.yaml:8:64: services[0].real_servers[0].port: real server 192.0.2.2:8080: direct routing cannot change the port (the service's is 80); use masq for port mapping",
+        'f.yaml:8:72: services[0].real_servers[1].forward: its real servers mix NAT (-m, masq) and direct routing (-g, route); use one method per service',
+      ],
+    ],
+    [
+      'engine proxy: route names the nft engine; nft settings refused',
+      lines(
+        'nft: { table: wf }',
+        'services:',
+        '  - { address: 192.0.2.240, port: 80, real_servers: [{ address: 192.0.2.2, forward: route }] }',
+      ),
+      [
+        'f.yaml:1:1: nft: nft settings need engine: nft',
+        'f.yaml:3:85: services[0].real_servers[0].forward: direct routing (route) needs engine: nft; the proxy engine forwards as masq',
       ],
     ],
   ];

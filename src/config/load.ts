@@ -7,6 +7,7 @@ import { type Config, configSchema, realServerSchema, serviceSchema } from './sc
 import {
   checkEngine,
   checkServices,
+  engineOf,
   type IndexedReal,
   type IndexedService,
   indexService,
@@ -68,7 +69,9 @@ export function parseConfig(text: string, file: string, options: ParseOptions = 
   const parsed = configSchema.safeParse(data, { reportInput: true, error: configErrorMap });
   const issues = parsed.success ? [] : toPathIssues(parsed.error.issues);
   const services = parsed.success ? parsed.data.services.map(indexService) : servicesThatParse(data);
-  issues.push(...checkServices(services), ...checkEngine((data as { engine?: unknown }).engine));
+  const engine = engineOf(data);
+  const nft = (data as { nft?: unknown } | null)?.nft;
+  issues.push(...checkServices(services, engine), ...checkEngine(engine, nft));
   const health = parsed.success ? parsed.data.health : undefined;
   issues.push(
     ...checkHealth(

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { PASSIVE_DEFAULTS } from '../health/passive/outlier.ts';
 import { REAL_DEFAULTS } from '../director/real-server.ts';
 import { DEFAULT_TIMEOUTS } from '../director/timeouts.ts';
+import { MH_DEFAULT_TABLE_SIZE } from '../scheduler/maglev-table.ts';
 import { SERVICE_DEFAULTS } from '../director/virtual-service.ts';
 import { normalizeAddress, parseEndpoint } from '../model/endpoint.ts';
 import { clusterSchema } from './cluster-schema.ts';
@@ -21,6 +22,7 @@ export const PROTOCOLS = ['tcp', 'udp'] as const;
 export const PROXY_PROTOCOLS = ['off', 'v1', 'v2'] as const;
 /** Forwarding methods an operator may ask for; which ones an engine supports is the engine's check. */
 export const FORWARD_METHODS = ['masq', 'route', 'tunnel'] as const;
+export const NUMGEN_MODES = ['inc', 'random'] as const;
 
 /** ipvsadm -x/-y take 0..INT_MAX. */
 const THRESHOLD_MAX = 2_147_483_647;
@@ -179,6 +181,8 @@ const serviceSchema = z.strictObject({
   fallback: fallbackSchema.optional(),
   fallback_command: commandSchema.optional(),
   passive_health: passiveSchema.optional(),
+  /** nft engine, NAT services: SNAT to the director (real servers need not route via it); absent = nft.masquerade. */
+  masquerade: z.boolean().optional(),
 });
 
 const webhookSchema = z.preprocess(
@@ -203,8 +207,30 @@ const healthSchema = z
   })
   .prefault({});
 
+/** Settings of the nft engine (docs/nft-engine.md, NftEngineOptions); only with `engine: nft`. */
+const nftSchema = z.strictObject({
+  /** Direct routing: the device holding the VIP; absent = found from the VIP's address or the route. */
+  device: text().optional(),
+  /** Table name in the inet and netdev families (nft identifier). */
+  table: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_]{0,31}$/, {
+      error: (iss) => `"${String(iss.input)}" is not an nft table name (a letter, then letters, digits, _)`,
+    })
+    .default('webfarm'),
+  /** rr/wrr/fo: `inc` = the LVS order, `random` = weighted random. */
+  numgen: z.enum(NUMGEN_MODES).default('inc'),
+  /** mh lookup-table size: one of the kernel's primes (checked in semantic.ts). */
+  mh_table_size: intIn(1, 1_000_000).default(MH_DEFAULT_TABLE_SIZE),
+  /** Counter polling into status/metrics; 0 = never (only on demand). */
+  stats_interval: durationMs(0).default(2000),
+  /** Default of every NAT service's `masquerade`. */
+  masquerade: z.boolean().default(false),
+});
+
 export const configSchema = z.strictObject({
   engine: z.enum(ENGINES).default('proxy'),
+  nft: nftSchema.optional(),
   timeouts: timeoutsSchema,
   admin: adminSchema,
   health: healthSchema,
@@ -213,12 +239,13 @@ export const configSchema = z.strictObject({
   cluster: clusterSchema.optional(),
 });
 
-export { realServerSchema, serviceSchema };
+export { nftSchema, realServerSchema, serviceSchema };
 export type Config = z.output<typeof configSchema>;
 export type ServiceConfig = z.output<typeof serviceSchema>;
 export type RealServerConfig = ServiceConfig['real_servers'][number];
 export type CheckConfig = NonNullable<ServiceConfig['check']>;
 export type HealthConfig = Config['health'];
+export type NftConfig = NonNullable<Config['nft']>;
 
 function expandRealShorthand(v: unknown): unknown {
   if (typeof v !== 'string') return v;

@@ -24,7 +24,7 @@ test('semantic: each rule reports its field', () => {
       'direct routing on the proxy engine',
       [{ ...web, real_servers: [{ address: '192.0.2.2', forward: 'route' }] }],
       [
-        'services[0].real_servers[0].forward: direct routing (route) needs the nft engine, not in this build; the proxy engine forwards as masq',
+        'services[0].real_servers[0].forward: direct routing (route) needs engine: nft; the proxy engine forwards as masq',
       ],
     ],
     [
@@ -141,11 +141,105 @@ test('semantic: flags are tied to their scheduler', () => {
   );
 });
 
-test('semantic: the nft engine is refused until it exists', () => {
-  assert.deepEqual(checkEngine('proxy'), []);
-  assert.deepEqual(checkEngine(undefined), []);
-  assert.equal(
-    checkEngine('nft').map(describeIssue)[0],
-    'engine: engine "nft" is not available in this build (use proxy)',
-  );
+test('semantic: the nft section needs engine: nft and a kernel mh table size', () => {
+  const cases: Array<[string, 'proxy' | 'nft', unknown, string[]]> = [
+    ['no section, proxy', 'proxy', undefined, []],
+    ['no section, nft', 'nft', undefined, []],
+    ['section on proxy', 'proxy', {}, ['nft: nft settings need engine: nft']],
+    ['good size', 'nft', { mh_table_size: 4093 }, []],
+    [
+      'size not a kernel prime',
+      'nft',
+      { mh_table_size: 4000 },
+      [
+        "nft.mh_table_size: 4000 is not one of the kernel's mh table sizes (251, 509, 1021, 2039, 4093, 8191, 16381, 32749, 65521, 131071)",
+      ],
+    ],
+  ];
+  for (const [name, engine, section, want] of cases)
+    assert.deepEqual(checkEngine(engine, section).map(describeIssue), want, name);
+});
+
+/** The nft engine's checks; `scheduler: rr` unless the case names one (the default wlc is refused). */
+function nftProblemsOf(...services: object[]): string[] {
+  const indexed = services.map((raw, i) => indexService(serviceSchema.parse({ scheduler: 'rr', ...raw }), i));
+  return checkServices(indexed, 'nft').map(describeIssue);
+}
+
+test('semantic: the nft engine refuses what it cannot do, at the field', () => {
+  const route = (address: string, extra: object = {}) => ({ address, forward: 'route', ...extra });
+  const cases: Array<[string, object, string[]]> = [
+    ['NAT service', { ...web, real_servers: ['192.0.2.2', '192.0.2.3'] }, []],
+    ['DR service', { ...web, real_servers: [route('192.0.2.2'), route('192.0.2.3')] }, []],
+    ['masquerade on NAT', { ...web, masquerade: true, real_servers: ['192.0.2.2'] }, []],
+    [
+      'lc',
+      { ...web, scheduler: 'lc', real_servers: ['192.0.2.2'] },
+      [
+        'services[0].scheduler: scheduler lc is not available in the nft engine (it needs per-connection counts at every new connection); use rr, wrr, sh, dh, mh, fo or the proxy engine',
+      ],
+    ],
+    [
+      'proxy protocol',
+      { ...web, proxy_protocol: 'v1' },
+      ['services[0].proxy_protocol: the PROXY protocol needs the proxy engine'],
+    ],
+    [
+      'passive health',
+      { ...web, passive_health: true },
+      ['services[0].passive_health: passive health watches proxied connections; it needs the proxy engine'],
+    ],
+    [
+      'one packet',
+      { ...web, protocol: 'udp', one_packet: true },
+      ['services[0].one_packet: one-packet scheduling (-o) is not available in the nft engine'],
+    ],
+    [
+      'tunnel',
+      { ...web, real_servers: [{ address: '192.0.2.2', forward: 'tunnel' }] },
+      ['services[0].real_servers[0].forward: tunnelling (-i) is not offered: this kernel has no IPIP'],
+    ],
+    [
+      'mixed methods',
+      { ...web, real_servers: [route('192.0.2.2'), '192.0.2.3'] },
+      [
+        'services[0].real_servers[1].forward: its real servers mix NAT (-m, masq) and direct routing (-g, route); use one method per service',
+      ],
+    ],
+    [
+      'DR to another port',
+      { ...web, real_servers: [route('192.0.2.2', { port: 8080 })] },
+      [
+        "services[0].real_servers[0].port: real server 192.0.2.2:8080: direct routing cannot change the port (the service's is 80); use masq for port mapping",
+      ],
+    ],
+    [
+      'thresholds',
+      { ...web, real_servers: [{ address: '192.0.2.2', upper_threshold: 10 }] },
+      [
+        'services[0].real_servers[0].upper_threshold: real server 192.0.2.2:80: connection thresholds (-x/-y) are not enforced by the nft engine; use the proxy engine',
+      ],
+    ],
+    [
+      'masquerade on DR',
+      { ...web, masquerade: true, real_servers: [route('192.0.2.2')] },
+      [
+        'services[0].masquerade: applies to NAT (forward: masq); direct routing (route) never rewrites addresses',
+      ],
+    ],
+    [
+      'family mismatch',
+      { ...web, real_servers: ['2001:db8::2'] },
+      [
+        "services[0].real_servers[0].address: real server [2001:db8::2]:80 is not of the virtual address's family",
+      ],
+    ],
+  ];
+  for (const [name, svc, want] of cases) assert.deepEqual(nftProblemsOf(svc), want, name);
+});
+
+test('semantic: masquerade is an nft setting', () => {
+  assert.deepEqual(problems({ ...web, masquerade: false }), [
+    'services[0].masquerade: is a setting of engine: nft (the proxy engine always connects from the director)',
+  ]);
 });

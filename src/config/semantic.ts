@@ -1,8 +1,11 @@
 import { parseNetmask } from '../director/netmask.ts';
 import { addressFamily, formatEndpoint } from '../model/endpoint.ts';
-import { SCHEDULER_FLAGS, SCHEDULER_NAMES } from '../scheduler/scheduler.ts';
+import type { PassiveHealthSpec } from '../director/virtual-service.ts';
+import { nftProblems } from '../engines/nft/validate.ts';
+import { MH_TABLE_SIZES } from '../scheduler/maglev-table.ts';
+import { SCHEDULER_FLAGS, SCHEDULER_NAMES, type SchedulerName } from '../scheduler/scheduler.ts';
 import type { PathIssue } from './issue.ts';
-import type { RealServerConfig, ServiceConfig } from './schema.ts';
+import type { Config, RealServerConfig, ServiceConfig } from './schema.ts';
 import { unknownName } from './suggest.ts';
 
 /**
@@ -22,19 +25,44 @@ export interface IndexedService {
   readonly reals: readonly IndexedReal[];
 }
 
+type Engine = Config['engine'];
+
 /** A fully valid service, every real server included. */
 export function indexService(service: ServiceConfig, index: number): IndexedService {
   return { index, service, reals: service.real_servers.map((real, i) => ({ index: i, real })) };
 }
 
-export function checkServices(services: readonly IndexedService[]): PathIssue[] {
-  return [...checkDuplicateServices(services), ...services.flatMap(checkService)];
+/** `engine` picks the engine-specific checks: forwarding methods, the nft engine's refusals. */
+export function checkServices(services: readonly IndexedService[], engine: Engine = 'proxy'): PathIssue[] {
+  return [
+    ...checkDuplicateServices(services),
+    ...services.flatMap(checkService),
+    ...services.flatMap((s) => (engine === 'nft' ? checkNft(s) : checkProxyOnly(s))),
+  ];
 }
 
-/** Engines the schema knows but this build cannot run yet. */
-export function checkEngine(engine: unknown): PathIssue[] {
-  if (engine !== 'nft') return [];
-  return [{ path: ['engine'], message: `engine "${engine}" is not available in this build (use proxy)` }];
+/** The engine a raw document asks for (the schema's default is proxy). */
+export function engineOf(data: unknown): Engine {
+  return (data as { engine?: unknown } | null)?.engine === 'nft' ? 'nft' : 'proxy';
+}
+
+/**
+ * The top-level `nft` settings: only with `engine: nft`, and an mh table size the kernel offers. `nft` is
+ * the raw section (checked even when other parts of the file fail the schema).
+ */
+export function checkEngine(engine: Engine, nft: unknown): PathIssue[] {
+  if (nft === undefined) return [];
+  if (engine !== 'nft') return [{ path: ['nft'], message: 'nft settings need engine: nft', atKey: true }];
+  const size = (nft as { mh_table_size?: unknown } | null)?.mh_table_size;
+  if (typeof size === 'number' && !(MH_TABLE_SIZES as readonly number[]).includes(size)) {
+    return [
+      {
+        path: ['nft', 'mh_table_size'],
+        message: `${size} is not one of the kernel's mh table sizes (${MH_TABLE_SIZES.join(', ')})`,
+      },
+    ];
+  }
+  return [];
 }
 
 export function checkService({ index, service: s, reals }: IndexedService): PathIssue[] {
@@ -67,10 +95,7 @@ export function checkService({ index, service: s, reals }: IndexedService): Path
     if (!m.ok) add(at('persistence', 'netmask'), `${m.error} (IPv${family} service)`);
   }
   issues.push(...checkDuplicateReals(s.port, reals, at('real_servers')));
-  for (const r of reals) {
-    issues.push(...checkThresholds(r.real, at('real_servers', r.index)));
-    issues.push(...checkForward(r.real, at('real_servers', r.index)));
-  }
+  for (const r of reals) issues.push(...checkThresholds(r.real, at('real_servers', r.index)));
   return issues;
 }
 
@@ -131,12 +156,63 @@ function checkDuplicateReals(
   return issues;
 }
 
-/** The proxy engine (the only one in this build) terminates connections: it can only masquerade. */
-function checkForward(r: RealServerConfig, at: Array<string | number>): PathIssue[] {
-  if (r.forward === 'masq') return [];
-  const what = r.forward === 'route' ? 'direct routing (route)' : 'IP tunnelling (tunnel)';
-  const hint = r.forward === 'route' ? 'the nft engine, not in this build' : 'IPIP, which this kernel lacks';
-  return [{ path: [...at, 'forward'], message: `${what} needs ${hint}; the proxy engine forwards as masq` }];
+/** The proxy engine terminates connections: it can only masquerade; `masquerade` is an nft setting. */
+function checkProxyOnly({ index, service: s, reals }: IndexedService): PathIssue[] {
+  const issues: PathIssue[] = [];
+  if (s.masquerade !== undefined)
+    issues.push({
+      path: ['services', index, 'masquerade'],
+      message: 'is a setting of engine: nft (the proxy engine always connects from the director)',
+      atKey: true,
+    });
+  for (const { index: i, real: r } of reals) {
+    if (r.forward === 'masq') continue;
+    const what = r.forward === 'route' ? 'direct routing (route)' : 'IP tunnelling (tunnel)';
+    const hint = r.forward === 'route' ? 'engine: nft' : 'IPIP, which this kernel lacks';
+    issues.push({
+      path: ['services', index, 'real_servers', i, 'forward'],
+      message: `${what} needs ${hint}; the proxy engine forwards as masq`,
+    });
+  }
+  return issues;
+}
+
+/** The nft engine's refusals (engines/nft/validate.ts, the same function its start runs), placed. */
+function checkNft({ index, service: s, reals }: IndexedService): PathIssue[] {
+  const at = (...rest: Array<string | number>) => ['services', index, ...rest];
+  const dests = reals.map(({ real: r }) => ({
+    id: formatEndpoint(r.address, r.port ?? s.port),
+    address: r.address,
+    port: r.port ?? s.port,
+    forward: r.forward,
+    upperThreshold: r.upper_threshold,
+    lowerThreshold: r.lower_threshold,
+  }));
+  const spec = {
+    scheduler: s.scheduler as SchedulerName,
+    onePacket: s.one_packet,
+    proxyProtocol: s.proxy_protocol,
+    address: s.address,
+    port: s.port,
+    ...(s.passive_health ? { passive: {} as PassiveHealthSpec } : {}),
+  };
+  const known = (SCHEDULER_NAMES as readonly string[]).includes(s.scheduler);
+  const issues: PathIssue[] = nftProblems({ id: '', spec, dests })
+    .filter((p) => known || p.field !== 'scheduler')
+    .map((p) =>
+      typeof p.field === 'string'
+        ? { path: at(p.field), message: p.message }
+        : {
+            path: at('real_servers', reals[p.field.real]?.index ?? 0, p.field.field),
+            message: p.message,
+          },
+    );
+  if (s.masquerade === true && dests.some((d) => d.forward === 'route'))
+    issues.push({
+      path: at('masquerade'),
+      message: 'applies to NAT (forward: masq); direct routing (route) never rewrites addresses',
+    });
+  return issues;
 }
 
 /** ipvsadm -x/-y: the lower threshold needs an upper one and must not exceed it. */

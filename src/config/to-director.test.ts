@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { buildDirector } from '../director/farm-plan.ts';
 import { FakeClock } from '../platform/fake-clock.ts';
 import { parseConfig } from './load.ts';
-import { configSchema } from './schema.ts';
+import { configSchema, nftSchema } from './schema.ts';
 import { toDirector } from './to-director.ts';
 
 function plan(text: string) {
@@ -104,7 +104,7 @@ test('to-director: defaults match the director defaults; persistence prefix per 
 test('to-director: a config load.ts would reject throws WF_ERR_CONFIG_INVALID', () => {
   const base = configSchema.parse({ services: [{ address: '192.0.2.1', port: 80 }] });
   const bad = [
-    { ...base, engine: 'nft' as const },
+    { ...base, nft: nftSchema.parse({}) },
     { ...base, services: [{ ...base.services[0]!, scheduler: 'nope' }] },
     { ...base, services: [{ ...base.services[0]!, scheduler_flags: ['x'] }] },
     { ...base, services: [{ ...base.services[0]!, persistence: { timeout: 1000, netmask: '255.0.255.0' } }] },
@@ -122,4 +122,62 @@ test('to-director: the plan builds a director', () => {
     svc?.dests.map((r) => r.id),
     ['192.0.2.3:80', '192.0.2.2:80'],
   );
+});
+
+test('to-director: engine nft carries its settings; per-service masquerade overrides the section', () => {
+  const svc = (port: number, extra = '') =>
+    `  - { address: 192.0.2.240, port: ${port}, scheduler: rr, real_servers: [192.0.2.2]${extra} }`;
+  const cases: Array<[string, string[], object | undefined]> = [
+    ['proxy engine: no nft plan', ['services:', svc(80)], undefined],
+    [
+      'defaults',
+      ['engine: nft', 'services:', svc(80)],
+      { table: 'webfarm', numgen: 'inc', mhTableSize: 65521, statsIntervalMs: 2000, masquerade: [] },
+    ],
+    [
+      'every setting; masquerade for all',
+      [
+        'engine: nft',
+        'nft: { device: eth1, table: wf2, numgen: random, mh_table_size: 251, stats_interval: 0, masquerade: true }',
+        'services:',
+        svc(80),
+        svc(81),
+      ],
+      {
+        device: 'eth1',
+        table: 'wf2',
+        numgen: 'random',
+        mhTableSize: 251,
+        statsIntervalMs: 0,
+        masquerade: true,
+      },
+    ],
+    [
+      'section default true, one service opts out',
+      ['engine: nft', 'nft: { masquerade: true }', 'services:', svc(80), svc(81, ', masquerade: false')],
+      {
+        table: 'webfarm',
+        numgen: 'inc',
+        mhTableSize: 65521,
+        statsIntervalMs: 2000,
+        masquerade: ['tcp:192.0.2.240:80'],
+      },
+    ],
+    [
+      'one service opts in',
+      ['engine: nft', 'services:', svc(80), svc(81, ', masquerade: true')],
+      {
+        table: 'webfarm',
+        numgen: 'inc',
+        mhTableSize: 65521,
+        statsIntervalMs: 2000,
+        masquerade: ['tcp:192.0.2.240:81'],
+      },
+    ],
+  ];
+  for (const [name, text, want] of cases) {
+    const p = plan(`${text.join('\n')}\n`);
+    assert.equal(p.engine, want === undefined ? 'proxy' : 'nft', name);
+    assert.deepEqual(p.nft, want, name);
+  }
 });

@@ -1,7 +1,12 @@
-import type { FarmPlan } from '../director/farm-plan.ts';
+import type { FarmPlan, NftPlan } from '../director/farm-plan.ts';
 import { parseNetmask } from '../director/netmask.ts';
 import type { RealServerSpec } from '../director/real-server.ts';
-import type { PassiveHealthSpec, PersistenceSpec, ServiceSpec } from '../director/virtual-service.ts';
+import {
+  type PassiveHealthSpec,
+  type PersistenceSpec,
+  type ServiceSpec,
+  serviceId,
+} from '../director/virtual-service.ts';
 import { addressFamily } from '../model/endpoint.ts';
 import { WebfarmError } from '../model/errors.ts';
 import {
@@ -10,7 +15,7 @@ import {
   type SchedulerFlag,
   type SchedulerName,
 } from '../scheduler/scheduler.ts';
-import type { Config, RealServerConfig, ServiceConfig } from './schema.ts';
+import { type Config, nftSchema, type RealServerConfig, type ServiceConfig } from './schema.ts';
 import { toCluster } from './to-cluster.ts';
 import { toHealthPlan } from './to-health.ts';
 
@@ -20,9 +25,10 @@ import { toHealthPlan } from './to-health.ts';
  * WF_ERR_CONFIG_INVALID rather than producing a half-valid plan.
  */
 export function toDirector(config: Config): FarmPlan {
-  if (config.engine !== 'proxy') invalid(`engine "${config.engine}" is not available in this build`);
+  if (config.engine !== 'nft' && config.nft !== undefined) invalid('nft settings need engine: nft');
   return {
-    engine: 'proxy',
+    engine: config.engine,
+    ...(config.engine === 'nft' ? { nft: nftPlan(config) } : {}),
     timeouts: { tcpMs: config.timeouts.tcp, tcpFinMs: config.timeouts.tcpfin, udpMs: config.timeouts.udp },
     admin: {
       ...(config.admin.socket === undefined ? {} : { socket: config.admin.socket }),
@@ -37,6 +43,23 @@ export function toDirector(config: Config): FarmPlan {
     })),
     health: toHealthPlan(config),
     ...(config.cluster === undefined ? {} : { cluster: toCluster(config.cluster) }),
+  };
+}
+
+/** The nft section with its defaults; per-service `masquerade` overrides the section's. */
+function nftPlan(config: Config): NftPlan {
+  const n = config.nft ?? nftSchema.parse({});
+  const masq = config.services.filter((s) => s.masquerade ?? n.masquerade);
+  return {
+    ...(n.device === undefined ? {} : { device: n.device }),
+    table: n.table,
+    numgen: n.numgen,
+    mhTableSize: n.mh_table_size,
+    statsIntervalMs: n.stats_interval,
+    masquerade:
+      n.masquerade && masq.length === config.services.length
+        ? true
+        : masq.map((s) => serviceId(s.protocol, s.address, s.port)),
   };
 }
 

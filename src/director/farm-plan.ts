@@ -9,7 +9,10 @@ import type { ServiceSpec } from './virtual-service.ts';
 
 /** Everything needed to build a running director, whatever it came from (native config, demo, import). */
 export interface FarmPlan {
-  readonly engine: 'proxy';
+  /** How bytes move: `proxy` (userspace) or `nft` (kernel NAT / direct routing, docs/nft-engine.md). */
+  readonly engine: 'proxy' | 'nft';
+  /** The nft engine's settings; present when engine is nft. */
+  readonly nft?: NftPlan;
   readonly timeouts: Timeouts;
   /** `stateFile`: the runtime state file (docs/operations.md); false = none; absent = beside the socket. */
   readonly admin: {
@@ -23,6 +26,19 @@ export interface FarmPlan {
   readonly health?: HealthPlan;
   /** Heartbeat with other directors (config/cluster-plan.ts); absent = a single director. */
   readonly cluster?: ClusterPlan;
+}
+
+/** Settings of the nft engine (NftEngineOptions without the runtime parts). */
+export interface NftPlan {
+  /** Direct routing device; absent = the device holding the VIP, else the route to the first real server. */
+  readonly device?: string;
+  readonly table: string;
+  readonly numgen: 'inc' | 'random';
+  readonly mhTableSize: number;
+  /** Counter polling period, ms; 0 = only on demand. */
+  readonly statsIntervalMs: number;
+  /** NAT services that masquerade: true = all, else their service ids ("tcp:192.0.2.240:80"). */
+  readonly masquerade: true | readonly string[];
 }
 
 /**

@@ -40,6 +40,11 @@ export interface NftEngineOptions {
   /** Counter polling period into the director's Stats, ms (default 2000; 0 = only on refreshStats()). */
   readonly statsIntervalMs?: number;
   readonly clock?: Clock;
+  /**
+   * false = start passive: check everything but install no rules until `activate()` (a cluster standby,
+   * whose address is not local; see docs/nft-engine.md "Activation"). Default true.
+   */
+  readonly active?: boolean;
   /** Failures no caller can be given: a change the kernel refused, a service that became unsupported. */
   readonly onError?: (e: Error) => void;
 }
@@ -76,6 +81,7 @@ export class NftEngine implements Engine {
   #pending = false;
   #unsubscribe: (() => void) | undefined;
   #timer: Timer | undefined;
+  #active: boolean;
   /** The kind of the last applied plan (tests, benchmarks). */
   lastPlan: PlanKind = 'none';
   /** The last script applied (tests, benchmarks). */
@@ -89,21 +95,16 @@ export class NftEngine implements Engine {
     this.#facts = opts.facts ?? new IpNetFacts(this.#exec);
     this.#table = opts.table ?? 'webfarm';
     this.#onError = opts.onError ?? (() => {});
+    this.#active = opts.active ?? true;
   }
 
   /** Check everything, then create the tables in one batch. Any error is thrown before anything is applied. */
   async start(): Promise<void> {
     if (this.#unsubscribe) return;
     await this.#runner.probe();
-    const views: NftServiceView[] = [];
-    for (const svc of this.#director.services.values()) views.push(await this.#view(svc));
-    const next = render(this.#input(views));
-    const cleanup = ['inet', 'netdev'].map(
-      (f) => `add table ${f} ${this.#table}\ndelete table ${f} ${this.#table}\n`,
-    );
-    const p = plan(undefined, next);
-    await this.#runner.apply(cleanup.join('') + p.script);
-    this.#commit(next, views, p.kind, p.script);
+    const views = await this.#allViews();
+    if (this.#active) await this.#install(views);
+    else await this.#runner.apply(this.#leftovers());
     this.#unsubscribe = this.#director.on(() => this.#schedule());
     const every = this.#opts.statsIntervalMs ?? 2000;
     if (every > 0) {
@@ -121,10 +122,43 @@ export class NftEngine implements Engine {
     this.#timer?.cancel();
     this.#timer = undefined;
     await this.#queue;
-    const script = (this.#applied?.tables ?? []).map((t) => `delete table ${t.family} ${t.name}\n`).join('');
-    this.#applied = undefined;
-    this.#views = [];
-    await this.#runner.apply(script);
+    await this.#uninstall();
+  }
+
+  /** Whether the rules are installed (or will be at start): see NftEngineOptions.active. */
+  get active(): boolean {
+    return this.#active;
+  }
+
+  /**
+   * Install every service's rules in one batch, all or nothing: if a service cannot work or the kernel
+   * refuses the batch, nothing is installed, the engine stays passive and the error is thrown. Idempotent.
+   * Before start(): only records that start() should install.
+   */
+  async activate(): Promise<void> {
+    if (this.#active) return;
+    this.#active = true;
+    if (!this.#unsubscribe) return;
+    const run = this.#queue.then(async () => this.#install(await this.#allViews()));
+    this.#queue = run.catch(() => {});
+    try {
+      await run;
+    } catch (e) {
+      this.#active = false;
+      throw e;
+    }
+  }
+
+  /**
+   * Delete the tables: no rule of ours forwards anything until `activate()`. NAT connections already
+   * established keep their translation (it lives in conntrack); the DR flow table goes with the table.
+   * Director changes are still checked, and their errors reported. Idempotent.
+   */
+  async deactivate(): Promise<void> {
+    this.#active = false;
+    const run = this.#queue.then(() => this.#uninstall());
+    this.#queue = run.catch(() => {});
+    await run;
   }
 
   async serviceReady(id: string): Promise<void> {
@@ -167,7 +201,36 @@ export class NftEngine implements Engine {
       .catch((e: Error) => this.#onError(e));
   }
 
-  /** Re-render from the director's current state and apply the difference. */
+  /** Every service's view; throws the first that cannot work, before anything is applied. */
+  async #allViews(): Promise<NftServiceView[]> {
+    const views: NftServiceView[] = [];
+    for (const svc of this.#director.services.values()) views.push(await this.#view(svc));
+    return views;
+  }
+
+  /** `add table` + `delete table` of both families: removes a leftover table of ours, whatever it holds. */
+  #leftovers(): string {
+    return ['inet', 'netdev']
+      .map((f) => `add table ${f} ${this.#table}\ndelete table ${f} ${this.#table}\n`)
+      .join('');
+  }
+
+  /** Fresh tables from `views` in one batch (leftovers deleted in the same batch). */
+  async #install(views: readonly NftServiceView[]): Promise<void> {
+    const next = render(this.#input(views));
+    const p = plan(undefined, next);
+    await this.#runner.apply(this.#leftovers() + p.script);
+    this.#commit(next, views, p.kind, p.script);
+  }
+
+  async #uninstall(): Promise<void> {
+    const script = (this.#applied?.tables ?? []).map((t) => `delete table ${t.family} ${t.name}\n`).join('');
+    this.#applied = undefined;
+    this.#views = [];
+    await this.#runner.apply(script);
+  }
+
+  /** Re-render from the director's current state and apply the difference (passive: only check it). */
   async #sync(): Promise<void> {
     if (!this.#unsubscribe) return;
     const views: NftServiceView[] = [];
@@ -185,6 +248,7 @@ export class NftEngine implements Engine {
     }
     for (const id of [...this.#lastGood.keys()])
       if (!this.#director.services.has(id)) this.#lastGood.delete(id);
+    if (!this.#active || !this.#applied) return;
     const next = render(this.#input(views));
     const p = plan(this.#applied, next);
     await this.#runner.apply(p.script);

@@ -1,4 +1,5 @@
-import type { VirtualService } from '../../director/virtual-service.ts';
+import type { ForwardMethod } from '../../director/real-server.ts';
+import type { ServiceSpec } from '../../director/virtual-service.ts';
 import { addressFamily } from '../../model/endpoint.ts';
 import { WebfarmError } from '../../model/errors.ts';
 import type { SchedulerName } from '../../scheduler/scheduler.ts';
@@ -17,31 +18,109 @@ const WHY_NOT: Partial<Record<SchedulerName, string>> = {
   ovf: 'it needs per-connection counts at every new connection',
 };
 
+/** What checkService reads: a VirtualService fits, and so does a service built from a config file. */
+export interface NftCheckInput {
+  readonly id: string;
+  readonly spec: Pick<
+    ServiceSpec,
+    'scheduler' | 'onePacket' | 'proxyProtocol' | 'address' | 'port' | 'passive'
+  >;
+  readonly dests: ReadonlyArray<{
+    readonly id: string;
+    readonly address: string;
+    readonly port: number;
+    readonly forward: ForwardMethod;
+    readonly upperThreshold?: number;
+    readonly lowerThreshold?: number;
+  }>;
+}
+
+/** Where a problem is: a service field, or a field of the real server at `real` (index into `dests`). */
+export type NftProblemField =
+  | 'scheduler'
+  | 'one_packet'
+  | 'proxy_protocol'
+  | 'passive_health'
+  | { readonly real: number; readonly field: 'forward' | 'address' | 'port' | 'upper_threshold' };
+
+export interface NftProblem {
+  readonly field: NftProblemField;
+  /** Without the "service ID: " prefix. */
+  readonly message: string;
+}
+
 /**
- * The forwarding mode of a service under the nft engine, or a WF_ERR_NFT_UNSUPPORTED naming what cannot work:
- * a scheduler with no kernel form, one-packet scheduling, tunnelling (-i: no IPIP in this kernel), real
- * servers of one service mixing NAT and DR, or of another address family than the VIP. Pure.
+ * Everything the nft engine refuses in one service, in field order. Pure. A scheduler with no kernel form,
+ * one-packet scheduling, the PROXY protocol, direct routing to another port, passive health (proxy-only), thresholds (not enforced by the
+ * kernel path), tunnelling (-i: no IPIP in this kernel), real servers mixing NAT and DR, or of another
+ * address family than the VIP. Used at start (checkService) and by `webfarm check` (config/semantic.ts).
  */
-export function checkService(svc: VirtualService): NftMode {
-  const bad = (m: string) => new WebfarmError('WF_ERR_NFT_UNSUPPORTED', `service ${svc.id}: ${m}`);
+export function nftProblems(svc: NftCheckInput): NftProblem[] {
+  const out: NftProblem[] = [];
   const s = svc.spec;
   if (!KERNEL_SCHEDULERS.includes(s.scheduler)) {
     const why = WHY_NOT[s.scheduler] ?? 'it has no kernel form';
-    throw bad(
-      `scheduler ${s.scheduler} is not available in the nft engine (${why}); use ${KERNEL_SCHEDULERS.join(', ')} or the proxy engine`,
-    );
+    out.push({
+      field: 'scheduler',
+      message: `scheduler ${s.scheduler} is not available in the nft engine (${why}); use ${KERNEL_SCHEDULERS.join(', ')} or the proxy engine`,
+    });
   }
-  if (s.onePacket) throw bad('one-packet scheduling (-o) is not available in the nft engine');
-  if (s.proxyProtocol !== 'off') throw bad('the PROXY protocol needs the proxy engine');
+  if (s.onePacket)
+    out.push({
+      field: 'one_packet',
+      message: 'one-packet scheduling (-o) is not available in the nft engine',
+    });
+  if (s.proxyProtocol !== 'off')
+    out.push({ field: 'proxy_protocol', message: 'the PROXY protocol needs the proxy engine' });
+  if (s.passive)
+    out.push({
+      field: 'passive_health',
+      message: 'passive health watches proxied connections; it needs the proxy engine',
+    });
+  svc.dests.forEach((d, real) => {
+    if (d.forward === 'tunnel')
+      out.push({
+        field: { real, field: 'forward' },
+        message: 'tunnelling (-i) is not offered: this kernel has no IPIP',
+      });
+    if (d.forward === 'local')
+      out.push({
+        field: { real, field: 'forward' },
+        message: 'local forwarding is not available in the nft engine',
+      });
+    if (d.forward === 'route' && d.port !== s.port)
+      out.push({
+        field: { real, field: 'port' },
+        message: `real server ${d.id}: direct routing cannot change the port (the service's is ${s.port}); use masq for port mapping`,
+      });
+    if ((d.upperThreshold ?? 0) > 0 || (d.lowerThreshold ?? 0) > 0)
+      out.push({
+        field: { real, field: 'upper_threshold' },
+        message: `real server ${d.id}: connection thresholds (-x/-y) are not enforced by the nft engine; use the proxy engine`,
+      });
+    if (addressFamily(d.address) !== addressFamily(s.address))
+      out.push({
+        field: { real, field: 'address' },
+        message: `real server ${d.id} is not of the virtual address's family`,
+      });
+  });
   const methods = new Set(svc.dests.map((d) => d.forward));
-  if (methods.has('tunnel')) throw bad('tunnelling (-i) is not offered: this kernel has no IPIP');
-  if (methods.has('local')) throw bad('local forwarding is not available in the nft engine');
-  if (methods.size > 1)
-    throw bad('its real servers mix NAT (-m) and direct routing (-g); use one method per service');
-  for (const d of svc.dests) {
-    if (addressFamily(d.address) !== addressFamily(s.address)) {
-      throw bad(`real server ${d.id} is not of the virtual address's family`);
-    }
-  }
-  return methods.has('route') ? 'dr' : 'nat';
+  const mixed = svc.dests.findIndex((d) => d.forward !== svc.dests[0]?.forward);
+  if (methods.has('masq') && methods.has('route') && mixed >= 0)
+    out.push({
+      field: { real: mixed, field: 'forward' },
+      message:
+        'its real servers mix NAT (-m, masq) and direct routing (-g, route); use one method per service',
+    });
+  return out;
+}
+
+/**
+ * The forwarding mode of a service under the nft engine, or the first of nftProblems as a
+ * WF_ERR_NFT_UNSUPPORTED naming the service. Pure.
+ */
+export function checkService(svc: NftCheckInput): NftMode {
+  const first = nftProblems(svc)[0];
+  if (first) throw new WebfarmError('WF_ERR_NFT_UNSUPPORTED', `service ${svc.id}: ${first.message}`);
+  return svc.dests.some((d) => d.forward === 'route') ? 'dr' : 'nat';
 }
