@@ -21,6 +21,7 @@ Commands:
   enable SERVICE REAL  put a drained or draining real server back in service
   standby              give this director's cluster resources to the peer (hb_standby)
   takeover             take every cluster resource group (hb_takeover)
+  realserver up|down --vip ADDR...  on a DR real server: the VIPs on lo, arp_ignore/arp_announce
   help                 this text;  webfarm <command> --help for a command's options
   version              print the version
 `;

@@ -187,7 +187,7 @@ test('load: every problem is reported with FILE:LINE:COL and the field', () => {
         'f.yaml:2:37: nft.numgen: "sometimes" is not one of: inc, random',
         'f.yaml:6:16: services[0].scheduler: scheduler wlc is not available in the nft engine (it needs per-connection counts at every new connection); use rr, wrr, sh, dh, mh, fo or the proxy engine',
         'f.yaml:7:17: services[0].masquerade: applies to NAT (forward: masq); direct routing (route) never rewrites addresses',
-        "f.yaml:8:64: services[0].real_servers[0].port: real server 192.0.2.2:8080: direct routing cannot change the port (the service's is 80); use masq for port mapping",
+        "f.yaml:8:64: services[0].real_servers[0].port: direct routing cannot change the port (the service's is 80); leave it out, or use masq for port mapping",
         'f.yaml:8:72: services[0].real_servers[1].forward: its real servers mix NAT (-m, masq) and direct routing (-g, route); use one method per service',
       ],
     ],

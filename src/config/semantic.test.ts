@@ -210,7 +210,7 @@ test('semantic: the nft engine refuses what it cannot do, at the field', () => {
       'DR to another port',
       { ...web, real_servers: [route('192.0.2.2', { port: 8080 })] },
       [
-        "services[0].real_servers[0].port: real server 192.0.2.2:8080: direct routing cannot change the port (the service's is 80); use masq for port mapping",
+        "services[0].real_servers[0].port: direct routing cannot change the port (the service's is 80); leave it out, or use masq for port mapping",
       ],
     ],
     [

@@ -183,7 +183,6 @@ function checkNft({ index, service: s, reals }: IndexedService): PathIssue[] {
   const dests = reals.map(({ real: r }) => ({
     id: formatEndpoint(r.address, r.port ?? s.port),
     address: r.address,
-    port: r.port ?? s.port,
     forward: r.forward,
     upperThreshold: r.upper_threshold,
     lowerThreshold: r.lower_threshold,
@@ -193,7 +192,6 @@ function checkNft({ index, service: s, reals }: IndexedService): PathIssue[] {
     onePacket: s.one_packet,
     proxyProtocol: s.proxy_protocol,
     address: s.address,
-    port: s.port,
     ...(s.passive_health ? { passive: {} as PassiveHealthSpec } : {}),
   };
   const known = (SCHEDULER_NAMES as readonly string[]).includes(s.scheduler);
@@ -207,6 +205,14 @@ function checkNft({ index, service: s, reals }: IndexedService): PathIssue[] {
             message: p.message,
           },
     );
+  // ipvsadm gives a -g real server the service's port whatever was asked; in a file that is a mistake.
+  for (const { index: i, real: r } of reals) {
+    if (r.forward === 'route' && r.port !== undefined && r.port !== s.port)
+      issues.push({
+        path: at('real_servers', i, 'port'),
+        message: `direct routing cannot change the port (the service's is ${s.port}); leave it out, or use masq for port mapping`,
+      });
+  }
   if (s.masquerade === true && dests.some((d) => d.forward === 'route'))
     issues.push({
       path: at('masquerade'),

@@ -28,7 +28,6 @@ export interface NftCheckInput {
   readonly dests: ReadonlyArray<{
     readonly id: string;
     readonly address: string;
-    readonly port: number;
     readonly forward: ForwardMethod;
     readonly upperThreshold?: number;
     readonly lowerThreshold?: number;
@@ -41,7 +40,7 @@ export type NftProblemField =
   | 'one_packet'
   | 'proxy_protocol'
   | 'passive_health'
-  | { readonly real: number; readonly field: 'forward' | 'address' | 'port' | 'upper_threshold' };
+  | { readonly real: number; readonly field: 'forward' | 'address' | 'upper_threshold' };
 
 export interface NftProblem {
   readonly field: NftProblemField;
@@ -51,7 +50,7 @@ export interface NftProblem {
 
 /**
  * Everything the nft engine refuses in one service, in field order. Pure. A scheduler with no kernel form,
- * one-packet scheduling, the PROXY protocol, direct routing to another port, passive health (proxy-only), thresholds (not enforced by the
+ * one-packet scheduling, the PROXY protocol, passive health (proxy-only), thresholds (not enforced by the
  * kernel path), tunnelling (-i: no IPIP in this kernel), real servers mixing NAT and DR, or of another
  * address family than the VIP. Used at start (checkService) and by `webfarm check` (config/semantic.ts).
  */
@@ -87,11 +86,6 @@ export function nftProblems(svc: NftCheckInput): NftProblem[] {
       out.push({
         field: { real, field: 'forward' },
         message: 'local forwarding is not available in the nft engine',
-      });
-    if (d.forward === 'route' && d.port !== s.port)
-      out.push({
-        field: { real, field: 'port' },
-        message: `real server ${d.id}: direct routing cannot change the port (the service's is ${s.port}); use masq for port mapping`,
       });
     if ((d.upperThreshold ?? 0) > 0 || (d.lowerThreshold ?? 0) > 0)
       out.push({
