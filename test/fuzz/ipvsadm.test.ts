@@ -65,7 +65,54 @@ const argArb = fc.oneof(
   },
   { weight: 1, arbitrary: wordArb },
 );
-const argvArb = fc.array(argArb, { maxLength: 10 });
+const COMMAND_SWITCHES = [
+  '-A',
+  '-E',
+  '-D',
+  '-C',
+  '-L',
+  '-l',
+  '-Z',
+  '-a',
+  '-e',
+  '-d',
+  '--set',
+  '-S',
+  '-R',
+  '-h',
+  '-v',
+];
+/** An option that takes a value, with a value: a known one or a number (in range or not). */
+const WITH_VALUE = OPTIONS.filter((o) => o.arg !== 'none').flatMap((o) => [
+  ...(o.short === undefined ? [] : [`-${o.short}`]),
+  ...(o.long === undefined ? [] : [`--${o.long}`]),
+]);
+const pairArb = fc
+  .tuple(
+    fc.constantFrom(...WITH_VALUE),
+    fc.oneof(fc.constantFrom(...VALUES), fc.integer({ min: -10, max: 70_000 }).map(String)),
+  )
+  .map(([o, v]) => [o, v]);
+
+/** Mostly a command switch first (else nearly every line stops at "Try … -h"), then anything. */
+const argvArb = fc.oneof(
+  { weight: 1, arbitrary: fc.array(argArb, { maxLength: 10 }) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom(...COMMAND_SWITCHES),
+        fc.array(
+          fc.oneof(
+            argArb.map((a) => [a]),
+            pairArb,
+          ),
+          { maxLength: 8 },
+        ),
+      )
+      .map(([c, rest]) => [c, ...rest.flat()]),
+  },
+);
 
 function refusalChecked(argv: readonly string[]): void {
   const r = parseIpvsadm(argv);

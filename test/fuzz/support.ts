@@ -226,13 +226,16 @@ function mutationArb(flavour: Flavour): fc.Arbitrary<Mutation> {
           });
         }),
       ),
-    // a value replaced (wrong type, huge number, unicode, NUL…)
-    fc.tuple(fc.nat(), wordArb).map(([n, w]) =>
-      onLines((l) => {
-        const i = lineAt(l, n);
-        l[i] = (l[i] ?? '').replace(sep, (_m, a, k, s) => `${a}${k}${s}${w}`);
-      }),
-    ),
+    // a value replaced (wrong type, huge number, unicode, NUL…): the likeliest real-world mistake
+    {
+      weight: 4,
+      arbitrary: fc.tuple(fc.nat(), wordArb).map(([n, w]) =>
+        onLines((l) => {
+          const i = lineAt(l, n);
+          l[i] = (l[i] ?? '').replace(sep, (_m, a, k, s) => `${a}${k}${s}${w}`);
+        }),
+      ),
+    },
     // random indentation
     fc.tuple(fc.nat(), fc.stringMatching(/^[ \t]{0,9}$/)).map(([n, ws]) =>
       onLines((l) => {

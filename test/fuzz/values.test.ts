@@ -11,7 +11,13 @@ import { anyTextArb, check, wordArb } from './support.ts';
 // (model/endpoint.ts), persistence netmasks (director/netmask.ts). Never throw; a refusal has a message;
 // what they accept is in range and survives its printer.
 
-const textArb = fc.oneof(anyTextArb, wordArb, fc.stringMatching(/^[0-9.:[\]a-f]{0,24}$/));
+const textArb = fc.oneof(
+  anyTextArb,
+  wordArb,
+  fc.stringMatching(/^[0-9.:[\]a-f]{0,24}$/),
+  fc.nat(300).map(String),
+  fc.tuple(fc.nat(300), fc.nat(300), fc.nat(300), fc.nat(300)).map((o) => o.join('.')),
+);
 
 test('fuzz durations: any text or number never throws; accepted values are whole ms in range', () => {
   const numArb = fc.oneof(
