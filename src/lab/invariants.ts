@@ -1,0 +1,166 @@
+import type { OwnerSample, RequestOutcome, RunRecord, StepRecord } from './observations.ts';
+import type { Expect } from './scenario-schema.ts';
+
+/**
+ * The lab's judgement of one run (pure). Each step owns the interval from its fault to the next step's
+ * (the last one: to the end of the run). Invariants, checked over every sample, not only at the end:
+ * - at most one VIP owner once `settle` (or the step's `within`, when longer) has passed;
+ * - the owner the step expects, reached within its bound (failover time = first moment from which every
+ *   later sample of the interval has that owner);
+ * - no request failed after the settle point (losses only inside the documented window), at most
+ *   `failed_max` in all;
+ * - after the settle point, answers only from `served_by`; no connection accepted by `no_conns_on`;
+ * - a reload step's `webfarm reload` exit codes (rejected ⇔ non-zero).
+ */
+
+export interface StepOutcome {
+  readonly name: string;
+  /** ms from the fault to a stable expected owner; undefined when no owner was expected or never reached. */
+  readonly failoverMs: number | undefined;
+  readonly requests: number;
+  readonly failed: number;
+  readonly splitBrainMs: number;
+  /** Owners at the end of the interval. */
+  readonly ownersAfter: readonly string[];
+  readonly problems: readonly string[];
+  readonly pass: boolean;
+}
+
+export interface JudgeStep {
+  readonly record: StepRecord;
+  readonly expect: Expect;
+}
+
+export function judgeRun(run: RunRecord, steps: readonly JudgeStep[], settleMs: number): StepOutcome[] {
+  return steps.map((s, i) => {
+    const end = steps[i + 1]?.record.t ?? run.end;
+    return judgeStep(run, s, end, settleMs);
+  });
+}
+
+export function judgeStep(run: RunRecord, step: JudgeStep, end: number, settleMs: number): StepOutcome {
+  const { record: r, expect: e } = step;
+  const t0 = r.t;
+  const settleAt = t0 + Math.max(settleMs, e.within ?? 0);
+  const samples = run.samples.filter((s) => s.t >= t0 && s.t < end);
+  const problems: string[] = [];
+  if (r.error !== undefined) problems.push(`fault not applied: ${r.error}`);
+
+  const splitBrainMs = twoOwnerTime(samples, end);
+  const late = samples.find((s) => s.t >= settleAt && s.owners.length > 1);
+  if (late)
+    problems.push(
+      `${late.owners.join('+')} both held the VIP ${late.t - t0} ms after the fault (settle ${settleAt - t0} ms)`,
+    );
+  if (e.split_brain_max !== undefined && splitBrainMs > e.split_brain_max)
+    problems.push(`split brain ${splitBrainMs} ms > ${e.split_brain_max} ms`);
+
+  let failoverMs: number | undefined;
+  const want = e.owner === undefined ? undefined : expectedOwners(e.owner, r.before);
+  if (want !== undefined && e.owner !== undefined) {
+    const from = stableFrom(samples, want);
+    failoverMs = from === undefined ? undefined : Math.max(0, from - t0);
+    const bound = e.within ?? settleMs;
+    const last = samples.at(-1)?.owners ?? [];
+    if (failoverMs === undefined)
+      problems.push(
+        `owner never settled on ${describeOwners(e.owner, r.before)} (last: ${describeList(last)})`,
+      );
+    else if (failoverMs > bound)
+      problems.push(`owner ${describeList(last)} after ${failoverMs} ms > ${bound} ms`);
+  }
+
+  const requests = run.requests.filter((q) => q.t >= t0 && q.t < end);
+  const failed = requests.filter((q) => !q.ok);
+  const lateFail = failed.find((q) => q.t >= settleAt);
+  if (lateFail) problems.push(`request at +${lateFail.t - t0} ms failed after the window (${lateFail.body})`);
+  if (e.failed_max !== undefined && failed.length > e.failed_max)
+    problems.push(`${failed.length} requests failed > ${e.failed_max}`);
+  if (e.served_by !== undefined) {
+    const bad = requests.find((q) => q.ok && q.t >= settleAt && !e.served_by?.includes(q.body));
+    if (bad)
+      problems.push(`answered by "${bad.body}" at +${bad.t - t0} ms, expected ${e.served_by.join('|')}`);
+  }
+  if (e.no_conns_on !== undefined) {
+    const who = resolveHost(e.no_conns_on, r);
+    const conn = run.conns.find((c) => c.host === who && c.t >= settleAt && c.t < end);
+    if (conn) problems.push(`${who} accepted a connection at +${conn.t - t0} ms, after its detection bound`);
+  }
+  if (r.reloadCodes !== undefined) {
+    const rejected = e.reload_rejected === true;
+    const wrong = r.reloadCodes.filter((c) => (c === 0) === rejected).length;
+    if (wrong > 0)
+      problems.push(
+        `${wrong}/${r.reloadCodes.length} reloads ${rejected ? 'accepted, expected rejected' : 'failed'}`,
+      );
+  }
+  return {
+    name: r.name,
+    failoverMs,
+    requests: requests.length,
+    failed: failed.length,
+    splitBrainMs,
+    ownersAfter: samples.at(-1)?.owners ?? [],
+    problems,
+    pass: problems.length === 0,
+  };
+}
+
+/** The owner set a step expects, given the owners before it; undefined = cannot be met (`other` of not one). */
+export function expectedOwners(
+  owner: string,
+  before: readonly string[],
+): ((o: readonly string[]) => boolean) | undefined {
+  switch (owner) {
+    case 'same':
+      return (o) => sameSet(o, before);
+    case 'none':
+      return (o) => o.length === 0;
+    case 'other':
+      return (o) => o.length === 1 && !before.includes(o[0] as string) && before.length > 0;
+    default:
+      return (o) => o.length === 1 && o[0] === owner;
+  }
+}
+
+/** Time of the first sample from which every later sample satisfies `ok`. */
+export function stableFrom(
+  samples: readonly OwnerSample[],
+  ok: (o: readonly string[]) => boolean,
+): number | undefined {
+  let from: number | undefined;
+  for (const s of samples) {
+    if (!ok(s.owners)) from = undefined;
+    else if (from === undefined) from = s.t;
+  }
+  return from;
+}
+
+/** Total time two or more owners held the VIP: each sample counts until the next (the last until `end`). */
+export function twoOwnerTime(samples: readonly OwnerSample[], end: number): number {
+  let ms = 0;
+  samples.forEach((s, i) => {
+    if (s.owners.length > 1) ms += (samples[i + 1]?.t ?? end) - s.t;
+  });
+  return ms;
+}
+
+function resolveHost(name: string, r: StepRecord): string {
+  return name === 'last' || name === 'active' ? (r.target ?? name) : name;
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
+}
+
+function describeOwners(owner: string, before: readonly string[]): string {
+  if (owner === 'same') return describeList(before);
+  if (owner === 'other') return `a director other than ${describeList(before)}`;
+  return owner;
+}
+
+function describeList(o: readonly string[]): string {
+  return o.length === 0 ? 'nobody' : o.join('+');
+}
+
+export type { RequestOutcome };
