@@ -18,6 +18,7 @@ import {
   receive,
   type Verdict,
 } from '../receive-filter.ts';
+import { nodeListReply, nodeListRequester } from '../node-list.ts';
 import { nakRexmit } from '../rexmit.ts';
 import type { ClusterEvent, ClusterListener, NodeEvent } from './cluster-event.ts';
 import { type OutboundContext, stamp, statusMessage } from './outbound.ts';
@@ -237,6 +238,9 @@ export class HeartbeatNode {
   #accepted(from: string, link: string, m: Message, now: number): void {
     const type = msgType(m) ?? '';
     if (type === T.rexmit) this.#answerRexmit(m);
+    else if (nodeListRequester(m, this.#rcfg.localNode) !== undefined)
+      // heartbeat 3.0.x waits for this answer before it declares its communications up (node-list.ts).
+      this.send(nodeListReply(from, [...this.#rcfg.nodes]));
     else if (type !== T.status && !isNoSeqType(type))
       this.#emit({ kind: 'message', peer: from, link, message: m, at: now });
   }
