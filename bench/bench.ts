@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { type BenchOptions, parseArgs, USAGE } from './args.ts';
 import { writeResultsSection } from './doc.ts';
 import { stopAll } from './exec.ts';
+import { failoverArgv } from './failover/args.ts';
 import { busyWarning, machineInfo, roundLoad } from './machine.ts';
 import { createNetns, type Netns } from './netns.ts';
 import { ROOT } from './peers.ts';
@@ -15,6 +16,9 @@ import { runIdlePhase, runTrafficPhase } from './phases.ts';
 import { loadavg } from 'node:os';
 
 async function main(): Promise<number> {
+  // `--only failover` runs bench/failover-bench.ts with the other options (docs/BENCHMARKS.md "## Failover").
+  const failover = failoverArgv(process.argv.slice(2));
+  if (failover) return (await import('./failover-bench.ts')).main(failover);
   const parsed = parseArgs(process.argv.slice(2));
   if (!parsed.ok) {
     process.stderr.write(`bench: ${parsed.error}\n${USAGE}\n`);

@@ -1,0 +1,89 @@
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { type ClusterFarm, type Node, VIP } from '../../test/system/support/cluster-farm.ts';
+
+/**
+ * The pieces both systems share in one ClusterFarm topology (client .10, dira .4 in namespace `a`, dirb .5
+ * in `b`, real servers .2/.3 answering their name, VIP 192.0.2.240/24): the failure injected, the
+ * restore, the steady-state checks. The failure is what the heartbeat-3.0.6 notes did for heartbeat and
+ * keepalived alike: kill -9 every process in the director's namespace, then down its link.
+ */
+export const HOST: Record<Node, string> = { dira: 'a', dirb: 'b' };
+export const VIP_PREFIX = 24;
+
+export function epochNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/** PIDs of every process in the director's network namespace (`ip netns pids`). */
+export async function directorPids(farm: ClusterFarm, node: Node): Promise<number[]> {
+  const out = await farm.topo.run('', ['ip', 'netns', 'pids', farm.topo.ns(HOST[node])]);
+  return out
+    .split('\n')
+    .map((l) => Number(l.trim()))
+    .filter((n) => Number.isInteger(n) && n > 0);
+}
+
+/**
+ * The failure: SIGKILL every process of the director (by PID; all were started by this benchmark in its
+ * own namespace), then `ip link set eth0 down`. Returns the epoch ms taken just before the first kill.
+ */
+export async function failDirector(farm: ClusterFarm, node: Node): Promise<number> {
+  const pids = await directorPids(farm, node);
+  const t0 = epochNow();
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {}
+  }
+  await farm.topo.run(HOST[node], ['ip', 'link', 'set', 'eth0', 'down']);
+  return t0;
+}
+
+/** Undo the link half of the failure: drop the stale VIP the killed processes left, then link up. */
+export async function restoreLink(farm: ClusterFarm, node: Node): Promise<void> {
+  await farm.topo.exec(HOST[node]).run(['ip', 'addr', 'del', `${VIP}/${VIP_PREFIX}`, 'dev', 'eth0']);
+  await farm.topo.run(HOST[node], ['ip', 'link', 'set', 'eth0', 'up']);
+}
+
+/** Wait (bounded) until no process is left in the director's namespace. */
+export async function waitEmpty(farm: ClusterFarm, node: Node, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while ((await directorPids(farm, node)).length > 0) {
+    if (Date.now() > deadline) throw new Error(`processes left in ${HOST[node]} after SIGKILL`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Lines of a child's stdout and stderr, kept (last 400) for diagnostics and watched by `onLine`. */
+export function watchLines(
+  child: ChildProcessWithoutNullStreams,
+  log: string[],
+  onLine: (line: string) => void = () => {},
+): void {
+  const feed = (d: Buffer) => {
+    for (const l of d.toString().split('\n')) {
+      if (l === '') continue;
+      log.push(l);
+      onLine(l);
+    }
+    if (log.length > 400) log.splice(0, log.length - 400);
+  };
+  child.stdout.on('data', feed);
+  child.stderr.on('data', feed);
+}
+
+export async function exited(child: ChildProcessWithoutNullStreams): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  await once(child, 'exit');
+}
+
+/** SIGKILL every process left in the director's namespace (all started by this benchmark), bounded wait. */
+export async function killAll(farm: ClusterFarm, node: Node): Promise<void> {
+  for (const pid of await directorPids(farm, node)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {}
+  }
+  await waitEmpty(farm, node);
+}
