@@ -120,10 +120,10 @@ describe('nft engine, direct routing', { skip }, () => {
     assert.equal(svc.stats.outPkts, 0);
   });
 
-  it('a health-down server gets no new flows (element-only change)', async () => {
+  it('a health-down server gets no new flows (rr: new M and slots, no rebuild)', async () => {
     director.editReal(tcpId, '192.0.2.12:80', { health: 'down' });
     await engine.settled();
-    assert.equal(engine.lastPlan, 'elements');
+    assert.equal(engine.lastPlan, 'rules');
     assert.deepEqual(tally(await topo.client('c', 'tcp', VIP, 80, 6)), { r1: 3, r3: 3 });
     director.editReal(tcpId, '192.0.2.12:80', { health: 'up' });
     await engine.settled();

@@ -90,10 +90,10 @@ describe('nft engine, NAT', { skip }, () => {
     for (const d of svc.dests) assert.ok(d.stats.conns >= 2, `${d.id} conns ${d.stats.conns}`);
   });
 
-  it('a health-down server gets no new flows; the change is element-only', async () => {
+  it('a health-down server gets no new flows; rr: new M and slots, no rebuild', async () => {
     director.editReal(tcpId, '198.51.100.12:8080', { health: 'down' });
     await engine.settled();
-    assert.equal(engine.lastPlan, 'elements');
+    assert.equal(engine.lastPlan, 'rules');
     const lines = await topo.client('c', 'tcp', VIP, 80, 6);
     assert.deepEqual(tally(lines), { r1: 3, r3: 3 });
     director.editReal(tcpId, '198.51.100.12:8080', { health: 'up' });

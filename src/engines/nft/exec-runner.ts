@@ -11,10 +11,13 @@ export interface ExecResult {
 /** Runs an argv (never through a shell), optionally feeding `stdin`. Never rejects. */
 export interface ExecRunner {
   run(argv: readonly string[], stdin?: string): Promise<ExecResult>;
+  /** The argv that `run` would start for `argv` (for long-lived children such as `nft -i`); absent = cannot. */
+  wrap?(argv: readonly string[]): readonly string[];
 }
 
 /** The real runner: child_process.spawn, shell off, output collected as UTF-8. */
 export const spawnExec: ExecRunner = {
+  wrap: (argv) => argv,
   run(argv, stdin) {
     return new Promise((resolve) => {
       const [file, ...args] = argv;
@@ -57,5 +60,10 @@ export class FakeExec implements ExecRunner {
 
 /** Runs every command inside network namespace `ns` (`ip netns exec NS …`): tests and benchmarks. */
 export function netnsExec(ns: string, inner: ExecRunner = spawnExec): ExecRunner {
-  return { run: (argv, stdin) => inner.run(['ip', 'netns', 'exec', ns, ...argv], stdin) };
+  const wrap = (argv: readonly string[]) => ['ip', 'netns', 'exec', ns, ...argv];
+  const outer = inner.wrap;
+  return {
+    run: (argv, stdin) => inner.run(wrap(argv), stdin),
+    ...(outer ? { wrap: (argv: readonly string[]) => outer(wrap(argv)) } : {}),
+  };
 }

@@ -45,6 +45,11 @@ export interface NftEngineOptions {
    * whose address is not local; see docs/nft-engine.md "Activation"). Default true.
    */
   readonly active?: boolean;
+  /**
+   * Element-only changes (one server's weight, health, admin) go to a long-lived `nft -i` child instead
+   * of a new `nft -f -` each (when `exec` can start one). Default true.
+   */
+  readonly shell?: boolean;
   /** Failures no caller can be given: a change the kernel refused, a service that became unsupported. */
   readonly onError?: (e: Error) => void;
 }
@@ -91,7 +96,7 @@ export class NftEngine implements Engine {
     this.#director = director;
     this.#opts = opts;
     this.#exec = opts.exec ?? spawnExec;
-    this.#runner = new NftRunner(this.#exec);
+    this.#runner = new NftRunner(this.#exec, 'nft', opts.shell ?? true);
     this.#facts = opts.facts ?? new IpNetFacts(this.#exec);
     this.#table = opts.table ?? 'webfarm';
     this.#onError = opts.onError ?? (() => {});
@@ -122,7 +127,11 @@ export class NftEngine implements Engine {
     this.#timer?.cancel();
     this.#timer = undefined;
     await this.#queue;
-    await this.#uninstall();
+    try {
+      await this.#uninstall();
+    } finally {
+      this.#runner.close();
+    }
   }
 
   /** Whether the rules are installed (or will be at start): see NftEngineOptions.active. */
@@ -251,7 +260,8 @@ export class NftEngine implements Engine {
     if (!this.#active || !this.#applied) return;
     const next = render(this.#input(views));
     const p = plan(this.#applied, next);
-    await this.#runner.apply(p.script);
+    if (p.kind === 'elements' || p.kind === 'rules') await this.#runner.applyLines(p.script);
+    else await this.#runner.apply(p.script);
     const before = this.#views;
     this.#commit(next, views, p.kind, p.script);
     await this.#purge(before, views);

@@ -1,5 +1,6 @@
 import { WebfarmError } from '../../model/errors.ts';
 import type { ExecResult, ExecRunner } from './exec-runner.ts';
+import { NftShell } from './nft-shell.ts';
 
 /**
  * Thin adapter over the `nft` binary (argv, never a shell). `apply` feeds one script to `nft -f -`: the
@@ -10,10 +11,30 @@ import type { ExecResult, ExecRunner } from './exec-runner.ts';
 export class NftRunner {
   readonly #exec: ExecRunner;
   readonly #bin: string;
+  readonly #shell: NftShell | undefined;
 
-  constructor(exec: ExecRunner, bin = 'nft') {
+  /** `shell`: send element batches to a long-lived `nft -i` (when `exec` can start one; nft-shell.ts). */
+  constructor(exec: ExecRunner, bin = 'nft', shell = false) {
     this.#exec = exec;
     this.#bin = bin;
+    this.#shell = shell && exec.wrap ? new NftShell(exec.wrap([bin])) : undefined;
+  }
+
+  /**
+   * Apply a batch of complete one-line commands (element changes): through the `nft -i` shell when there
+   * is one, else as `apply`. A shell that died or hung is replaced by one `nft -f -` run of the same batch.
+   */
+  async applyLines(script: string): Promise<void> {
+    if (script === '') return;
+    if (!this.#shell) return this.apply(script);
+    const r = await this.#shell.apply(script);
+    if (r.errno) return this.apply(script);
+    check(r, 'nft -i');
+  }
+
+  /** End the shell, if any (stop). */
+  close(): void {
+    this.#shell?.close();
   }
 
   /** Is nft there and may we program it? Lists the tables (read-only) to find out. */

@@ -12,8 +12,8 @@ const base = (over: Partial<NftServiceView> = {}) =>
       serviceView(0, { scheduler: 'wrr', persistence: { timeoutMs: 60_000, prefix: 32 }, reals, ...over }),
     ]),
   );
-const withReal = (i: number, over: object) =>
-  base({ reals: reals.map((r, j) => (j === i ? { ...r, ...over } : r)) });
+const withReal = (i: number, over: object, scheduler: NftServiceView['scheduler'] = 'wrr') =>
+  base({ scheduler, reals: reals.map((r, j) => (j === i ? { ...r, ...over } : r)) });
 const lines = (s: string) => s.split('\n').filter((l) => l !== '');
 
 describe('plan', () => {
@@ -31,22 +31,53 @@ describe('plan', () => {
     assert.deepEqual(plan(base(), base()), { kind: 'none', script: '' });
   });
 
+  // mh: M is fixed, so these are element-only (rr/wrr/fo: below, "rules").
   const elementCases = [
-    { name: 'weight change', next: () => withReal(1, { weight: 2, lastWeight: 2 }), sets: ['s0_slots'] },
+    {
+      name: 'weight change',
+      next: () => withReal(1, { weight: 2, lastWeight: 2 }, 'mh'),
+      sets: ['s0_slots'],
+    },
     {
       name: 'health down (removed)',
-      next: () => withReal(1, { available: false }),
+      next: () => withReal(1, { available: false }, 'mh'),
       sets: ['s0_slots', 's0_avail'],
     },
-    { name: 'quiesce (weight 0)', next: () => withReal(2, { weight: 0 }), sets: ['s0_slots'] },
+    { name: 'quiesce (weight 0)', next: () => withReal(2, { weight: 0 }, 'mh'), sets: ['s0_slots'] },
+    {
+      name: 'wrr weights scaled alike (same period)',
+      next: () => base({ reals: reals.map((r) => ({ ...r, weight: 2, lastWeight: 2 })) }),
+      sets: [],
+    },
   ];
   for (const c of elementCases) {
-    it(`${c.name}: element commands only, on ${c.sets.join(' and ')}`, () => {
-      const p = plan(base(), c.next());
+    it(`${c.name}: element commands only, on ${c.sets.join(' and ') || 'nothing'}`, () => {
+      const from = c.name.startsWith('wrr') ? base() : base({ scheduler: 'mh' });
+      const p = plan(from, c.next());
+      if (c.sets.length === 0) return assert.deepEqual(p, { kind: 'none', script: '' });
       assert.equal(p.kind, 'elements');
       for (const l of lines(p.script)) assert.match(l, /^(add|delete) element inet webfarm (\S+) \{/);
       const touched = new Set(lines(p.script).map((l) => l.split(' ')[4]));
       assert.deepEqual([...touched].sort(), [...c.sets].sort());
+    });
+  }
+
+  const ruleCases = [
+    { name: 'weight change', next: () => withReal(1, { weight: 2, lastWeight: 2 }), m: 4 },
+    { name: 'health down', next: () => withReal(1, { available: false }), m: 2 },
+    { name: 'quiesce', next: () => withReal(2, { weight: 0 }), m: 2 },
+  ];
+  for (const c of ruleCases) {
+    it(`wrr ${c.name}: the new period M in the one chain holding it, the slots as elements`, () => {
+      const p = plan(base(), c.next());
+      assert.equal(p.kind, 'rules');
+      const ls = lines(p.script);
+      assert.equal(ls[0], 'flush chain inet webfarm s0');
+      const rules = ls.filter((l) => l.startsWith('add rule'));
+      assert.ok(rules.every((l) => l.startsWith('add rule inet webfarm s0 ')));
+      assert.ok(rules.some((l) => l.includes(`numgen inc mod ${c.m} map @s0_slots`)));
+      const other = ls.filter((l) => !l.startsWith('add rule') && l !== ls[0]);
+      for (const l of other) assert.match(l, /^(add|delete) element inet webfarm s0_(slots|avail) \{/);
     });
   }
 

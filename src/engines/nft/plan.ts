@@ -15,13 +15,16 @@ import {
  * - Same shape (every declaration and rule equal; only static set/map contents differ): element commands
  *   only — `delete element` for keys gone or re-pointed, `add element` for keys new or re-pointed. This is
  *   what a weight, health or admin change of one real server produces.
+ * - Same skeleton (the same sets with the same declarations, the same chains in the same order), some
+ *   chains' rules differ: those chains are flushed and their rules added again, plus the element commands.
+ *   A weight or health change of an rr/wrr/fo service produces this: its slot count M is in a rule (slots.ts).
  * - Shape changed: the table is rebuilt in place in the same batch: rules flushed, objects that went away
  *   or changed declaration deleted, static contents reloaded, everything declared again (order: flush rules, flush kept static maps, delete
  *   dropped sets/maps/counters — releasing their chain references — then dropped chains). Dynamic maps (DR
  *   flow table, persistence) whose declaration is unchanged keep their entries, and so do counters.
  * - No old ruleset (start): any leftover table of that name is deleted first, then created.
  */
-export type PlanKind = 'none' | 'elements' | 'rebuild' | 'fresh';
+export type PlanKind = 'none' | 'elements' | 'rules' | 'rebuild' | 'fresh';
 
 export interface Plan {
   readonly kind: PlanKind;
@@ -33,7 +36,7 @@ export function plan(prev: NftRuleset | undefined, next: NftRuleset): Plan {
   const parts: string[] = [];
   let kind: PlanKind = 'none';
   const bump = (k: PlanKind) => {
-    const order: PlanKind[] = ['none', 'elements', 'rebuild', 'fresh'];
+    const order: PlanKind[] = ['none', 'elements', 'rules', 'rebuild', 'fresh'];
     if (order.indexOf(k) > order.indexOf(kind)) kind = k;
   };
   const key = (t: NftTable) => `${t.family} ${t.name}`;
@@ -50,6 +53,9 @@ export function plan(prev: NftRuleset | undefined, next: NftRuleset): Plan {
         parts.push(els);
         bump('elements');
       }
+    } else if (sameSkeleton(old, t)) {
+      parts.push(ruleChanges(old, t), elementChanges(old, t));
+      bump('rules');
     } else {
       parts.push(rebuild(old, t));
       bump('rebuild');
@@ -79,12 +85,47 @@ export function sameShape(a: NftTable, b: NftTable): boolean {
   return true;
 }
 
+/** Only called when sameShape(old, next): the sets are the same names in the same order. */
+/** Equal sets (as sameShape) and the same chains (names, hooks) in the same order; rules may differ. */
+function sameSkeleton(a: NftTable, b: NftTable): boolean {
+  if (a.sets.length !== b.sets.length || a.chains.length !== b.chains.length) return false;
+  for (let i = 0; i < a.sets.length; i++) {
+    const x = a.sets[i] as NftSetDecl;
+    const y = b.sets[i] as NftSetDecl;
+    if (
+      x !== y &&
+      (x.kind !== y.kind || x.name !== y.name || serializeSet(x, false) !== serializeSet(y, false))
+    )
+      return false;
+  }
+  for (let i = 0; i < a.chains.length; i++) {
+    const x = a.chains[i] as NftChainDecl;
+    const y = b.chains[i] as NftChainDecl;
+    if (x !== y && (x.name !== y.name || x.hook !== y.hook)) return false;
+  }
+  return true;
+}
+
+/** `flush chain` + `add rule`s of every chain whose rules differ (only called when sameSkeleton). */
+function ruleChanges(old: NftTable, next: NftTable): string {
+  const where = `${next.family} ${next.name}`;
+  const out: string[] = [];
+  for (let i = 0; i < next.chains.length; i++) {
+    const c = next.chains[i] as NftChainDecl;
+    const was = old.chains[i] as NftChainDecl;
+    if (c === was || (c.rules.length === was.rules.length && c.rules.every((r, k) => r === was.rules[k])))
+      continue;
+    out.push(`flush chain ${where} ${c.name}\n`, ...c.rules.map((r) => `add rule ${where} ${c.name} ${r}\n`));
+  }
+  return out.join('');
+}
+
 function elementChanges(old: NftTable, next: NftTable): string {
-  const prevSets = new Map(old.sets.map((s) => [s.name, s]));
   const out: string[] = [];
   const where = `${next.family} ${next.name}`;
-  for (const s of next.sets) {
-    const prevSet = prevSets.get(s.name);
+  for (let i = 0; i < next.sets.length; i++) {
+    const s = next.sets[i] as NftSetDecl;
+    const prevSet = old.sets[i];
     const was = prevSet?.elements;
     if (prevSet === s || !s.elements || !was) continue;
     const gone = new Map<string, string>();

@@ -141,9 +141,10 @@ describe('slot tables', () => {
 
   it('wrr: shares proportional to weight, LVS interleaving', () => {
     const slots = buildSlots(serviceView(0, { scheduler: 'wrr', reals: reals([4, 3, 2]) }), 251);
-    assert.deepEqual([...slots.slice(0, 9)], [1, 1, 2, 1, 2, 3, 1, 2, 3]);
-    const s = share(slots);
-    assert.deepEqual([s.get(1), s.get(2), s.get(3)], [1120, 840, 560]);
+    assert.deepEqual([...slots], [1, 1, 2, 1, 2, 3, 1, 2, 3], 'one period: Σw ÷ gcd = 9 slots');
+    assert.equal(buildSlots(serviceView(0, { scheduler: 'wrr', reals: reals([4, 2, 2]) }), 251).length, 4);
+    const capped = buildSlots(serviceView(0, { scheduler: 'wrr', reals: reals([65535, 1]) }), 251);
+    assert.equal(capped.length, 2520, 'a period longer than the cap takes the first cap picks');
   });
 
   it('mh: the proxy engine’s Maglev table, slot for slot', () => {

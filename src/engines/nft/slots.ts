@@ -31,7 +31,11 @@ export function sequenceSlots(n: number): number {
   return Math.max(2520, 4 * n);
 }
 
-export function slotCount(svc: NftServiceView, mhTableSize: number): number {
+/**
+ * The most slots the service's table can have: fixed by its shape (scheduler, number of configured servers),
+ * so it names the map's key type without a weight or health change touching the declaration.
+ */
+export function slotCap(svc: NftServiceView, mhTableSize: number): number {
   switch (svc.scheduler) {
     case 'sh':
     case 'dh':
@@ -41,6 +45,41 @@ export function slotCount(svc: NftServiceView, mhTableSize: number): number {
     default:
       return sequenceSlots(svc.reals.length);
   }
+}
+
+/**
+ * M, the slots in use. sh, dh, mh: the cap (their tables have a fixed size). The sequence schedulers use
+ * exactly one period of their sequence, so a weight or health change rewrites few slots (plus the one rule
+ * holding M, plan.ts "rules"): rr = the usable servers; wrr = Σ usable weights ÷ their gcd (ip_vs_wrr's
+ * period), capped at slotCap (then the first slotCap picks, as before); fo = 1. At least 1 (an empty slot).
+ */
+export function slotCount(svc: NftServiceView, mhTableSize: number): number {
+  const cap = slotCap(svc, mhTableSize);
+  const usable = svc.reals.filter(eligible);
+  switch (svc.scheduler) {
+    case 'rr':
+      return Math.max(1, usable.length);
+    case 'wrr': {
+      let g = 0;
+      let sum = 0;
+      for (const r of usable) {
+        g = g > 0 ? gcd(r.weight, g) : r.weight;
+        sum += r.weight;
+      }
+      return g > 0 ? Math.max(1, Math.min(cap, sum / g)) : 1;
+    }
+    case 'fo':
+      return 1;
+    default:
+      return cap;
+  }
+}
+
+function gcd(a: number, b: number): number {
+  let x = a;
+  let y = b;
+  while (y !== 0) [x, y] = [y, x % y];
+  return x;
 }
 
 function eligible(r: NftRealView): boolean {
