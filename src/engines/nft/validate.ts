@@ -21,10 +21,7 @@ const WHY_NOT: Partial<Record<SchedulerName, string>> = {
 /** What checkService reads: a VirtualService fits, and so does a service built from a config file. */
 export interface NftCheckInput {
   readonly id: string;
-  readonly spec: Pick<
-    ServiceSpec,
-    'scheduler' | 'onePacket' | 'proxyProtocol' | 'address' | 'port' | 'passive'
-  >;
+  readonly spec: Pick<ServiceSpec, 'scheduler' | 'onePacket' | 'proxyProtocol' | 'address' | 'passive'>;
   readonly dests: ReadonlyArray<{
     readonly id: string;
     readonly address: string;
