@@ -215,7 +215,7 @@ async function main(): Promise<void> {
     await rm(dir, { recursive: true, force: true });
   };
   process.once('SIGINT', () => {
-    stop().finally(() => process.exit(130));
+    void stop().finally(() => process.exit(130));
   });
   try {
     if (controlOnly) await topo.addHost('d', []);
