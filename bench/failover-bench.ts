@@ -105,14 +105,11 @@ async function runAll(
       const t0 = await failDirector(farm, 'dira');
       const ok = await poller.firstSuccess();
       if (ok === undefined) failed++;
-      else times.push(ok - t0);
+      else times.push(ok.at - t0);
       log(
-        `${sys} run ${i}/${opts.runs}: ${ok === undefined ? 'no success within the bound' : `${(ok - t0).toFixed(1)} ms`}`,
+        `${sys} run ${i}/${opts.runs}: ${ok === undefined ? 'no success within the bound' : `${(ok.at - t0).toFixed(1)} ms (that request started at +${(ok.startedAt - t0).toFixed(1)} ms)`}`,
       );
-      await killAll(farm, 'dira');
-      await restoreLink(farm, 'dira');
-      await c.start('dira');
-      await steady(farm, c);
+      await restoreDira(farm, c, result.notes);
     }
     result.runs[sys] = times;
     result.failed[sys] = failed;
@@ -120,6 +117,24 @@ async function runAll(
     for (const n of NODES) await restoreLink(farm, n);
   }
   return result;
+}
+
+/** Bring dira back after a run (link up, restart) and wait for the steady state; one retry, noted. */
+async function restoreDira(farm: ClusterFarm, c: Contender, notes: string[]): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await killAll(farm, 'dira');
+      await restoreLink(farm, 'dira');
+      await c.start('dira');
+      await steady(farm, c);
+      return;
+    } catch (e) {
+      if (attempt >= 2) throw e;
+      const first = (e as Error).message.split('\n')[0];
+      notes.push(`${c.name}: restoring dira failed once (${first}); retried`);
+      log(`${c.name}: restoring dira failed, retrying: ${(e as Error).message}\n${c.diagnostics()}`);
+    }
+  }
 }
 
 /** dira alone holds the VIP, the client reaches a real server through it with dira's MAC, dirb stands by. */

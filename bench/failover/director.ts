@@ -25,19 +25,30 @@ export async function directorPids(farm: ClusterFarm, node: Node): Promise<numbe
 }
 
 /**
- * The failure: SIGKILL every process of the director (by PID; all were started by this benchmark in its
- * own namespace), then `ip link set eth0 down`. Returns the epoch ms taken just before the first kill.
+ * The failure: every process of the director killed at once, then `ip link set eth0 down`. "At once":
+ * each is first stopped (SIGSTOP, twice over the namespace's list so a process spawned meanwhile is caught
+ * too), then SIGKILLed. Otherwise a child could see its parent die first and shut down gracefully —
+ * keepalived's VRRP child gets SIGTERM from its parent's death (PR_SET_PDEATHSIG) and sends a priority-0
+ * advert, a failover in milliseconds that no crash would give. All PIDs were started by this benchmark in
+ * its own namespace. Returns the epoch ms taken just before the first signal.
  */
 export async function failDirector(farm: ClusterFarm, node: Node): Promise<number> {
-  const pids = await directorPids(farm, node);
+  const first = await directorPids(farm, node);
   const t0 = epochNow();
-  for (const pid of pids) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {}
-  }
+  signalAll(first, 'SIGSTOP');
+  const pids = [...new Set([...first, ...(await directorPids(farm, node))])];
+  signalAll(pids, 'SIGSTOP');
+  signalAll(pids, 'SIGKILL');
   await farm.topo.run(HOST[node], ['ip', 'link', 'set', 'eth0', 'down']);
   return t0;
+}
+
+function signalAll(pids: readonly number[], signal: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch {}
+  }
 }
 
 /** Undo the link half of the failure: drop the stale VIP the killed processes left, then link up. */
@@ -80,10 +91,8 @@ export async function exited(child: ChildProcessWithoutNullStreams): Promise<voi
 
 /** SIGKILL every process left in the director's namespace (all started by this benchmark), bounded wait. */
 export async function killAll(farm: ClusterFarm, node: Node): Promise<void> {
-  for (const pid of await directorPids(farm, node)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {}
-  }
+  const pids = await directorPids(farm, node);
+  signalAll(pids, 'SIGSTOP');
+  signalAll(pids, 'SIGKILL');
   await waitEmpty(farm, node);
 }

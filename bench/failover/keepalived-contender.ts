@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../peers.ts';
 import { type ClusterFarm, type Node, VIP } from '../../test/system/support/cluster-farm.ts';
@@ -36,6 +36,9 @@ export class KeepalivedContender implements Contender {
       f('keepalived.conf'),
       keepalivedConfig({ routerId: node, priority: PRIORITY[node] }, VIP, VIP_PREFIX),
     );
+    // Pid files of a killed keepalived name PIDs that may be reused by now: keepalived would then refuse
+    // to start ("daemon is already running").
+    for (const p of ['keepalived.pid', 'vrrp.pid', 'checkers.pid']) rmSync(f(p), { force: true });
     const log: string[] = [];
     this.#logs.set(node, log);
     this.#state.delete(node);

@@ -30,8 +30,8 @@ export class Poller {
     return new Poller(child);
   }
 
-  /** Start polling now; the epoch ms of the first 200 answer, or undefined when it gave up. */
-  async firstSuccess(): Promise<number | undefined> {
+  /** Start polling now; when the first 200 answer came and when its request started (epoch ms), or undefined when it gave up. */
+  async firstSuccess(): Promise<{ at: number; startedAt: number } | undefined> {
     const line = lineFrom(
       this.#child,
       (l) => l.startsWith('ok ') || l.startsWith('fail '),
@@ -39,7 +39,7 @@ export class Poller {
       POLL.giveUpMs + 5000,
     );
     this.#child.stdin.write('go\n');
-    const [verdict, at] = (await line).split(' ');
-    return verdict === 'ok' ? Number(at) : undefined;
+    const [verdict, at, , startedAt] = (await line).split(' ');
+    return verdict === 'ok' ? { at: Number(at), startedAt: Number(startedAt) } : undefined;
   }
 }

@@ -1,7 +1,7 @@
 // Helpers the failover benchmark runs inside namespaces with `ip netns exec NS node probe.mjs …` (plain JS).
 //   poll URL EVERY_MS TIMEOUT_MS GIVEUP_MS — long-lived client. On each stdin line "go" it starts a fresh
 //       HTTP GET (new connection) every EVERY_MS, each bounded by TIMEOUT_MS, until one answers 200; then
-//       prints "ok <epoch ms of that answer> <attempts>" (epoch ms = performance.timeOrigin + now, sub-ms),
+//       prints "ok <epoch ms of that answer> <attempts> <epoch ms that attempt started>" (epoch ms = performance.timeOrigin + now, sub-ms),
 //       or "fail <attempts>" after GIVEUP_MS. Prints "ready" at start.
 //   gaps PORT FROM SECONDS — bind 0.0.0.0:PORT (SO_REUSEADDR: broadcast datagrams reach every such socket),
 //       note the arrival time (ms, monotonic) of each datagram from address FROM for SECONDS, then print
@@ -39,8 +39,9 @@ function pollOnce(url, everyMs, timeoutMs, giveUpMs) {
     };
     const fire = () => {
       attempts++;
+      const started = epochNow();
       void attempt(url, timeoutMs).then((ok) => {
-        if (ok) finish(`ok ${epochNow().toFixed(3)} ${attempts}`);
+        if (ok) finish(`ok ${epochNow().toFixed(3)} ${attempts} ${started.toFixed(3)}`);
       });
     };
     const timer = setInterval(fire, everyMs);
