@@ -22,6 +22,7 @@ Commands:
   standby              give this director's cluster resources to the peer (hb_standby)
   takeover             take every cluster resource group (hb_takeover)
   realserver up|down --vip ADDR...  on a DR real server: the VIPs on lo, arp_ignore/arp_announce
+  lab run FILE|holstein  fault lab: a scenario's farm in namespaces, faults, checked outcomes (root)
   help                 this text;  webfarm <command> --help for a command's options
   version              print the version
 `;
@@ -40,6 +41,7 @@ const COMMANDS: Record<string, Command> = {
   standby: async (args, io) => (await import('./standby.ts')).standbyCommand(args, io),
   takeover: async (args, io) => (await import('./takeover.ts')).takeoverCommand(args, io),
   realserver: async (args, io) => (await import('./realserver.ts')).realserverCommand(args, io),
+  lab: async (args, io) => (await import('./lab.ts')).labCommand(args, io),
   help: async (_args, io) => {
     io.stdout(HELP);
     return 0;

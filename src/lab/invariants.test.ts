@@ -126,14 +126,14 @@ describe('judgeStep', () => {
     },
     {
       name: 'dead server gets a connection after its bound',
-      run: run({ conns: [{ t: 3000, host: 'r1' }] }),
+      run: run({ conns: [{ t: 3000, host: 'r1', path: '/' }] }),
       expect: { no_conns_on: 'r1' },
       pass: false,
       problem: /r1 accepted a connection/,
     },
     {
       name: 'dead server connection before its bound',
-      run: run({ conns: [{ t: 1000, host: 'r1' }] }),
+      run: run({ conns: [{ t: 1000, host: 'r1', path: '/' }] }),
       expect: { no_conns_on: 'r1' },
       pass: true,
     },

@@ -21,6 +21,8 @@ export interface RequestOutcome {
 export interface ConnEvent {
   readonly t: number;
   readonly host: string;
+  /** The request's path: health checks and client requests are told apart by it. */
+  readonly path: string;
 }
 
 /** One timeline step as it was applied. */

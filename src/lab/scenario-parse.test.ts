@@ -31,7 +31,7 @@ describe('parseScenario', () => {
     assert.equal(r.scenario.timeline[0]?.at, 5000);
     assert.equal(r.scenario.timeline[0]?.expect.within, 3000);
     const real = r.scenario.hosts[2];
-    assert.deepEqual(real?.role === 'real' && real.http, [{ port: 80 }]);
+    assert.deepEqual(real?.role === 'real' && real.http, [{ port: 80, bind: '0.0.0.0' }]);
     const client = r.scenario.hosts[3];
     assert.equal(client?.role === 'client' && client.rate, 20);
   });

@@ -10,7 +10,7 @@ export type ScenarioResult = { ok: true; scenario: Scenario } | { ok: false; iss
 /** Parse and validate scenario text; every problem as FILE:LINE:COL (`file` only labels). Pure; never throws. */
 export function parseScenario(text: string, file: string): ScenarioResult {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
   if (doc.errors.length > 0) {
     return {
       ok: false,

@@ -8,12 +8,17 @@ import { durationMs, intIn, ipAddress, port, text } from '../config/fields.ts';
  */
 
 const name = () =>
-  z.string().regex(/^[a-z][a-z0-9]{0,7}$/, {
-    error: 'must be 1-8 lower-case letters or digits, starting with a letter',
+  z.string().regex(/^[a-z][a-z0-9]{0,11}$/, {
+    error: 'must be 1-12 lower-case letters or digits, starting with a letter',
   });
 
 /** A built-in HTTP server answering every request with `body` (default: the host's name). */
-export const httpServerSchema = z.strictObject({ port: port().default(80), body: text().optional() });
+export const httpServerSchema = z.strictObject({
+  port: port().default(80),
+  /** Listen address; a director's fallback page listens on 127.0.0.1 beside the VIP. */
+  bind: ipAddress().default('0.0.0.0'),
+  body: text().optional(),
+});
 
 const director = z.strictObject({
   name: name(),
@@ -32,7 +37,7 @@ const real = z.strictObject({
   address: ipAddress(),
   /** Addresses on lo with arp_ignore/arp_announce (direct routing). */
   vip_on_lo: z.array(ipAddress()).default([]),
-  http: z.array(httpServerSchema).default([{ port: 80 }]),
+  http: z.array(httpServerSchema).default([{ port: 80, bind: '0.0.0.0' }]),
 });
 
 const client = z.strictObject({
@@ -117,6 +122,8 @@ export const scenarioSchema = z.strictObject({
   tail: durationMs(0).default(3000),
   /** Bound on how long directors may take to start and agree on an owner. */
   startup: durationMs(1).default(20000),
+  /** Files copied into the run's directory (mode 0600) under their key, e.g. `authkeys: ha.d/authkeys`. */
+  files: z.record(z.string().regex(/^[A-Za-z0-9._-]+$/), text()).default({}),
   hosts: z.array(hostSchema).min(1),
   timeline: z.array(stepSchema).default([]),
 });

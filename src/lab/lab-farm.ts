@@ -1,0 +1,295 @@
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { adminRequest } from '../admin/client.ts';
+import { brokenConfig, prepareDirectorConfig } from './director-config.ts';
+import { LabTopology, lineFrom, onLines } from './netns.ts';
+import type { ConnEvent, RequestOutcome } from './observations.ts';
+import type { ClientHost, DirectorHost, Host, RealHost, Scenario } from './scenario-schema.ts';
+
+/**
+ * The effects side of the lab: builds a scenario's hosts in namespaces, runs what each host runs
+ * (webfarm directors, built-in web servers, clients, the serial cable) and offers the primitive faults.
+ * Every process is started through LabTopology and ended by PID in destroy().
+ */
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const WEBFARM = join(ROOT, 'bin', 'webfarm.js');
+const AGENT = fileURLToPath(new URL('./agent.mjs', import.meta.url));
+
+interface Web {
+  child: ChildProcessWithoutNullStreams | undefined;
+  readonly argv: readonly string[];
+}
+
+export class LabFarm {
+  readonly topo: LabTopology;
+  readonly dir: string;
+  readonly requests: RequestOutcome[] = [];
+  readonly conns: ConnEvent[] = [];
+  readonly #s: Scenario;
+  readonly #base: string;
+  readonly #directors = new Map<string, ChildProcessWithoutNullStreams>();
+  readonly #configs = new Map<string, { path: string; text: string; socket: string }>();
+  readonly #logs = new Map<string, string[]>();
+  readonly #web = new Map<string, Web[]>();
+  readonly #clients: ChildProcessWithoutNullStreams[] = [];
+  #socat: ChildProcessWithoutNullStreams | undefined;
+
+  /** `file` locates relative paths (director configs, `files`). */
+  constructor(scenario: Scenario, file: string) {
+    this.#s = scenario;
+    this.#base = dirname(resolve(file));
+    this.topo = new LabTopology('lab');
+    this.dir = mkdtempSync(join(tmpdir(), 'wf-lab-'));
+  }
+
+  get directors(): string[] {
+    return this.#s.hosts.filter((h) => h.role === 'director').map((h) => h.name);
+  }
+
+  get reals(): string[] {
+    return this.#s.hosts.filter((h) => h.role === 'real' && h.http.length > 0).map((h) => h.name);
+  }
+
+  /** Namespaces, addresses, web servers, the cable, the files and the director configs. */
+  async build(): Promise<void> {
+    await this.topo.addSwitch();
+    for (const h of this.#s.hosts) await this.topo.addHost(h.name, `${h.address}/24`);
+    for (const [name, path] of Object.entries(this.#s.files)) {
+      const to = join(this.dir, name);
+      copyFileSync(resolve(this.#base, path), to);
+      chmodSync(to, 0o600);
+    }
+    for (const h of this.#s.hosts) {
+      if (h.role === 'real') await this.#real(h);
+      if (h.role !== 'client') await this.#startWebs(h);
+      if (h.role === 'director') this.#writeConfig(h);
+    }
+    if (this.#s.serial) await this.#startCable(this.#s.serial);
+  }
+
+  /** Start `webfarm run -c` on a director; resolves once it says it runs. */
+  async startDirector(name: string, ms: number): Promise<void> {
+    const cfg = this.#configs.get(name);
+    if (!cfg) throw new Error(`${name} is not a director`);
+    const child = this.topo.spawn(name, [process.execPath, WEBFARM, 'run', '-c', cfg.path]);
+    this.#directors.set(name, child);
+    const log = this.#logs.get(name) ?? [];
+    this.#logs.set(name, log);
+    child.stderr.on('data', (d: Buffer) => {
+      log.push(...d.toString().split('\n').filter(Boolean));
+      if (log.length > 200) log.splice(0, log.length - 200);
+    });
+    await lineFrom(child, (l) => l.includes('press Ctrl-C'), `${name} to start`, ms);
+  }
+
+  /** Send `signal` to a director by PID; for SIGKILL/SIGTERM resolve when it has exited. */
+  async signalDirector(name: string, signal: NodeJS.Signals): Promise<void> {
+    const child = this.#directors.get(name);
+    if (!child || child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`${name} is not running`);
+    const exited = once(child, 'exit');
+    process.kill(child.pid as number, signal);
+    if (signal === 'SIGKILL' || signal === 'SIGTERM') await exited;
+  }
+
+  /**
+   * Which running directors hold `vip` on eth0 right now (`ip -j addr` in each namespace). A director
+   * killed with SIGKILL leaves its address configured (as heartbeat did; `webfarm run` releases a stale
+   * address when it starts again): that host is not counted, its process being gone. A stopped one is.
+   */
+  async owners(vip: string): Promise<string[]> {
+    const running = this.directors.filter((d) => {
+      const c = this.#directors.get(d);
+      return c !== undefined && c.exitCode === null && c.signalCode === null;
+    });
+    const held = await Promise.all(
+      running.map(async (d) => {
+        const r = await this.topo
+          .exec('')
+          .run(['ip', '-n', this.topo.ns(d), '-j', '-4', 'addr', 'show', 'dev', 'eth0']);
+        const links = JSON.parse(r.stdout || '[]') as { addr_info?: { local: string }[] }[];
+        return (links[0]?.addr_info ?? []).some((a) => a.local === vip) ? d : undefined;
+      }),
+    );
+    return held.filter((d): d is string => d !== undefined);
+  }
+
+  startClients(): void {
+    for (const h of this.#s.hosts) if (h.role === 'client') this.#startClient(h);
+  }
+
+  async stopClients(): Promise<void> {
+    for (const c of this.#clients) {
+      if (c.exitCode !== null || c.signalCode !== null) continue;
+      const exited = once(c, 'exit');
+      c.stdin.end();
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+    }
+  }
+
+  /** Kill (SIGKILL by PID), start again, or set the mode (hang/slow MS/normal) of a host's web servers. */
+  async web(
+    host: string,
+    state: 'kill' | 'start' | 'hang' | 'slow' | 'normal',
+    delayMs: number,
+  ): Promise<void> {
+    const webs = this.#web.get(host) ?? [];
+    if (webs.length === 0) throw new Error(`${host} runs no web server`);
+    for (const w of webs) {
+      const alive = w.child !== undefined && w.child.exitCode === null && w.child.signalCode === null;
+      if (state === 'kill') {
+        if (!alive || !w.child) continue;
+        const exited = once(w.child, 'exit');
+        process.kill(w.child.pid as number, 'SIGKILL');
+        await exited;
+      } else if (state === 'start') {
+        if (!alive) await this.#startWeb(host, w);
+      } else {
+        if (!alive || !w.child) throw new Error(`${host}'s web server is not running`);
+        w.child.stdin.write(state === 'slow' ? `slow ${delayMs}\n` : `${state}\n`);
+      }
+    }
+  }
+
+  async link(host: string, dev: string, up: boolean): Promise<void> {
+    await this.topo.run(host, ['ip', 'link', 'set', 'dev', dev, up ? 'up' : 'down']);
+  }
+
+  /** Drop `percent`% of UDP to/from `port` in `host` (nft numgen random); 0 removes the rule. */
+  async loss(host: string, percent: number, port: number): Promise<void> {
+    await this.topo.exec(host).run(['nft', 'delete', 'table', 'inet', 'wflab']);
+    if (percent === 0) return;
+    const drop = percent >= 100 ? 'drop' : `numgen random mod 100 < ${percent} drop`;
+    const rules = [
+      'table inet wflab {',
+      `  chain in { type filter hook input priority 0; udp dport ${port} ${drop}; }`,
+      `  chain out { type filter hook output priority 0; udp dport ${port} ${drop}; }`,
+      '}',
+    ];
+    await this.topo.run(host, ['nft', '-f', '-'], rules.join('\n'));
+  }
+
+  /** Stop (SIGSTOP) or resume (SIGCONT) the socat process that is the serial cable. */
+  serial(up: boolean): void {
+    const pid = this.#socat?.pid;
+    if (pid === undefined) throw new Error('no serial cable');
+    process.kill(pid, up ? 'SIGCONT' : 'SIGSTOP');
+  }
+
+  /** `count` reloads over the admin API (POST /v1/reload); with `bad`, of a config with an error, restored after. */
+  async reload(host: string, bad: boolean, count: number): Promise<number[]> {
+    const cfg = this.#configs.get(host);
+    if (!cfg) throw new Error(`${host} is not a director`);
+    if (bad) writeFileSync(cfg.path, brokenConfig(cfg.text));
+    const codes: number[] = [];
+    try {
+      for (let i = 0; i < count; i++) {
+        try {
+          await adminRequest(cfg.socket, 'POST', '/v1/reload', {});
+          codes.push(0);
+        } catch {
+          codes.push(1);
+        }
+      }
+    } finally {
+      if (bad) writeFileSync(cfg.path, cfg.text);
+    }
+    return codes;
+  }
+
+  /** The directors' last log lines, for a failed run. */
+  diagnostics(lines = 30): string {
+    return [...this.#logs].map(([n, l]) => `--- ${n}\n${l.slice(-lines).join('\n')}`).join('\n');
+  }
+
+  /** End everything by PID, delete the namespaces and the directory; what leaked (should be nothing). */
+  async destroy(): Promise<string[]> {
+    await this.topo.destroy();
+    rmSync(this.dir, { recursive: true, force: true });
+    const leaks = this.topo.leftNamespaces().map((n) => `namespace ${n}`);
+    leaks.push(...this.topo.liveChildren().map((p) => `process ${p}`));
+    return leaks;
+  }
+
+  #writeConfig(h: DirectorHost): void {
+    const source =
+      typeof h.config === 'string' ? readFileSync(resolve(this.#base, h.config), 'utf8') : h.config;
+    const prepared = prepareDirectorConfig(source, h.substitute, { dir: this.dir, host: h.name });
+    const path = join(this.dir, `${h.name}.yaml`);
+    writeFileSync(path, prepared.text);
+    this.#configs.set(h.name, { path, text: prepared.text, socket: prepared.socket });
+  }
+
+  async #real(h: RealHost): Promise<void> {
+    if (h.vip_on_lo.length === 0) return;
+    for (const [k, v] of [
+      ['net.ipv4.conf.all.arp_ignore', '1'],
+      ['net.ipv4.conf.all.arp_announce', '2'],
+    ])
+      await this.topo.run(h.name, ['sysctl', '-q', '-w', `${k}=${v}`]);
+    for (const a of h.vip_on_lo) await this.topo.run(h.name, ['ip', 'addr', 'add', `${a}/32`, 'dev', 'lo']);
+  }
+
+  async #startWebs(h: Exclude<Host, ClientHost>): Promise<void> {
+    const webs = h.http.map((w) => ({
+      child: undefined,
+      argv: [process.execPath, AGENT, 'http', h.name, String(w.port), w.bind, w.body ?? h.name],
+    }));
+    this.#web.set(h.name, webs);
+    for (const w of webs) await this.#startWeb(h.name, w);
+  }
+
+  async #startWeb(host: string, w: Web): Promise<void> {
+    const child = this.topo.spawn(host, w.argv);
+    w.child = child;
+    onLines(child, (l) => {
+      const m = /^req (\d+) (.*)$/.exec(l);
+      if (m) this.conns.push({ t: Number(m[1]), host, path: m[2] ?? '' });
+    });
+    await lineFrom(child, (l) => l === 'ready', `${host} web server`);
+  }
+
+  #startClient(h: ClientHost): void {
+    const child = this.topo.spawn(h.name, [
+      process.execPath,
+      AGENT,
+      'client',
+      h.target,
+      String(h.rate),
+      String(h.timeout),
+    ]);
+    this.#clients.push(child);
+    onLines(child, (l) => {
+      try {
+        this.requests.push(JSON.parse(l) as RequestOutcome);
+      } catch {}
+    });
+  }
+
+  async #startCable(pair: readonly [string, string]): Promise<void> {
+    const child = this.topo.spawn('sw', [
+      'socat',
+      '-d',
+      '-d',
+      `PTY,link=${join(this.dir, `tty-${pair[0]}`)},raw,echo=0`,
+      `PTY,link=${join(this.dir, `tty-${pair[1]}`)},raw,echo=0`,
+    ]);
+    this.#socat = child;
+    await new Promise<void>((resolve, reject) => {
+      let seen = '';
+      const timer = setTimeout(() => reject(new Error(`socat did not start: ${seen}`)), 5000);
+      child.stderr.on('data', (d: Buffer) => {
+        seen += d.toString();
+        if (seen.includes('starting data transfer loop')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+  }
+}
