@@ -57,7 +57,6 @@ describe('judgeStep', () => {
       run: run({ samples: samples(() => ['dira']) }),
       expect: { owner: 'same' },
       pass: true,
-      failoverMs: 0,
     },
     {
       name: 'split brain inside settle only',
@@ -182,6 +181,15 @@ describe('judgeStep', () => {
         );
     });
   }
+
+  it('reports no failover time when the owner was to stay', () => {
+    const r = run({ samples: samples(() => ['dira']) });
+    assert.equal(
+      judgeStep(r, { record: STEP, expect: { owner: 'same' } }, 5000, SETTLE).failoverMs,
+      undefined,
+    );
+    assert.equal(judgeStep(r, { record: STEP, expect: { owner: 'dira' } }, 5000, SETTLE).failoverMs, 0);
+  });
 
   it('only counts the step interval', () => {
     const r = run({ requests: [{ t: 4000, ms: 1, ok: false, body: 'x' }] });

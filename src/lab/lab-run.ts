@@ -65,18 +65,23 @@ export async function runLab(o: LabRunOptions): Promise<LabResult> {
       await sleep(Math.max(0, start + step.at - Date.now()), undefined, { signal: o.signal });
       const before = samples.at(-1)?.owners ?? [];
       const t = Date.now();
-      const name = 'host' in step.fault ? step.fault.host : undefined;
-      const r = resolveTarget(name, before, last);
-      let rec: StepRecord = { name: step.name, t, before, ...(r.target ? { target: r.target } : {}) };
-      if (r.error) rec = { ...rec, error: r.error };
-      else {
+      let rec: StepRecord = { name: step.name, t, before };
+      let target: string | undefined;
+      for (const fault of [step.fault, ...step.also]) {
+        const r = resolveTarget('host' in fault ? fault.host : undefined, before, last);
+        target ??= r.target;
         try {
-          rec = { ...rec, ...(await applyFault(farm, step.fault, r.target, s.startup)) };
+          if (r.error) throw new Error(r.error);
+          rec = { ...rec, ...(await applyFault(farm, fault, r.target, s.startup)) };
         } catch (e) {
           rec = { ...rec, error: (e as Error).message };
+          break;
         }
       }
-      if (r.target) last = r.target;
+      if (target !== undefined) {
+        rec = { ...rec, target };
+        last = target;
+      }
       steps.push(rec);
       say(
         `+${((t - start) / 1000).toFixed(1)}s ${step.name}${rec.error ? ` (not applied: ${rec.error})` : ''}`,

@@ -107,6 +107,16 @@ describe('parseScenario', () => {
     });
   }
 
+  it('checks the hosts of faults in also', () => {
+    const text = BASE.replace(
+      'signal: SIGKILL }',
+      'signal: SIGKILL }\n    also: [{ do: loss, host: r1, percent: 10 }, { do: web, host: dira, state: kill }]',
+    );
+    assert.deepEqual(errors(text), [
+      's.yaml:13:66: timeline[0].also[1].host: "dira" is a director, not a real',
+    ]);
+  });
+
   it('rejects a list at the top level at 1:1', () => {
     assert.deepEqual(errors('- a\n'), ['s.yaml:1:1: expected a mapping (name, vip, hosts, timeline)']);
   });

@@ -107,6 +107,8 @@ export const stepSchema = z.strictObject({
   at: durationMs(0),
   name: text(),
   fault: faultSchema,
+  /** More faults applied at the same moment (e.g. every medium cut at once). */
+  also: z.array(faultSchema).default([]),
   expect: expectSchema.default({}),
 });
 
@@ -124,7 +126,7 @@ export const scenarioSchema = z.strictObject({
   startup: durationMs(1).default(20000),
   /** Files copied into the run's directory (mode 0600) under their key, e.g. `authkeys: ha.d/authkeys`. */
   files: z.record(z.string().regex(/^[A-Za-z0-9._-]+$/), text()).default({}),
-  hosts: z.array(hostSchema).min(1),
+  hosts: z.array(hostSchema).min(1, { error: 'needs at least one host' }),
   timeline: z.array(stepSchema).default([]),
 });
 

@@ -65,14 +65,17 @@ function timelineIssues(
     const at = ['timeline', i];
     if (step.at < prevAt) out.push({ path: [...at, 'at'], message: 'steps must be in time order' });
     prevAt = step.at;
-    const f = step.fault;
-    if ('host' in f) {
-      const want = ROLE_OF[f.do];
-      const problem = targetProblem(f.host, byName, want);
-      if (problem) out.push({ path: [...at, 'fault', 'host'], message: problem });
+    const faults = [
+      { f: step.fault, path: [...at, 'fault'] },
+      ...step.also.map((f, j) => ({ f, path: [...at, 'also', j] })),
+    ];
+    for (const { f, path } of faults) {
+      if ('host' in f) {
+        const problem = targetProblem(f.host, byName, ROLE_OF[f.do]);
+        if (problem) out.push({ path: [...path, 'host'], message: problem });
+      }
+      if (f.do === 'serial' && !s.serial) out.push({ path, message: 'the scenario has no serial cable' });
     }
-    if (f.do === 'serial' && !s.serial)
-      out.push({ path: [...at, 'fault'], message: 'the scenario has no serial cable' });
     const e = step.expect;
     if (
       e.owner !== undefined &&
@@ -87,7 +90,7 @@ function timelineIssues(
       const problem = targetProblem(e.no_conns_on, byName, 'real');
       if (problem) out.push({ path: [...at, 'expect', 'no_conns_on'], message: problem });
     }
-    if (e.reload_rejected !== undefined && f.do !== 'reload')
+    if (e.reload_rejected !== undefined && step.fault.do !== 'reload')
       out.push({ path: [...at, 'expect', 'reload_rejected'], message: 'only for a reload step' });
   });
   return out;
