@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { ClusterFarm, clusterFarmUnavailable, NODES, waitFor } from '../test/system/support/cluster-farm.ts';
 import { FAILOVER_USAGE, type FailoverOptions, parseFailoverArgs, type System } from './failover/args.ts';
 import type { Contender } from './failover/contender.ts';
-import { failDirector, killAll, restoreLink } from './failover/director.ts';
+import { failDirector, killAll, killHost, restoreLink } from './failover/director.ts';
 import { measureJitter } from './failover/jitter.ts';
 import { KeepalivedContender } from './failover/keepalived-contender.ts';
 import { Poller } from './failover/poller.ts';
@@ -39,6 +39,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const farm = new ClusterFarm({ tag: 'fb', media: ['bcast'], autoFailback: true });
   const cleanup = async () => {
     for (const n of NODES) await killAll(farm, n).catch(() => {});
+    await killHost(farm, 'c').catch(() => {});
     await farm.destroy();
   };
   const onSignal = (sig: NodeJS.Signals) => {

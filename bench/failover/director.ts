@@ -16,12 +16,22 @@ export function epochNow(): number {
 }
 
 /** PIDs of every process in the director's network namespace (`ip netns pids`). */
-export async function directorPids(farm: ClusterFarm, node: Node): Promise<number[]> {
-  const out = await farm.topo.run('', ['ip', 'netns', 'pids', farm.topo.ns(HOST[node])]);
+export function directorPids(farm: ClusterFarm, node: Node): Promise<number[]> {
+  return hostPids(farm, HOST[node]);
+}
+
+/** PIDs of every process in one host's namespace of the topology. */
+export async function hostPids(farm: ClusterFarm, host: string): Promise<number[]> {
+  const out = await farm.topo.run('', ['ip', 'netns', 'pids', farm.topo.ns(host)]);
   return out
     .split('\n')
     .map((l) => Number(l.trim()))
     .filter((n) => Number.isInteger(n) && n > 0);
+}
+
+/** SIGKILL whatever runs in a host's namespace (the client's wrk on an interrupted run); all ours. */
+export async function killHost(farm: ClusterFarm, host: string): Promise<void> {
+  signalAll(await hostPids(farm, host), 'SIGKILL');
 }
 
 /**
