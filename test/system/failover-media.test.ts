@@ -90,9 +90,13 @@ describe('failover: media cuts, split brain and hostile packets (bcast + serial)
           (h) => h.length === 2,
           'both directors to hold the address (split brain)',
         );
-        const b = await farm.cluster('dirb');
-        assert.equal(b.peers[0]?.status, 'dead');
-        assert.equal(b.groups[0]?.owner, 'dirb');
+        // The address appears on dirb's interface before its take finishes (the group's remaining
+        // resources still starting), so wait for dirb's own view rather than read it once.
+        await waitFor(
+          () => farm.cluster('dirb'),
+          (b) => b.peers[0]?.status === 'dead' && b.groups[0]?.owner === 'dirb',
+          'dirb to see dira dead and hold the group itself',
+        );
         const macB = await farm.mac('dirb');
         await waitFor(
           () => farm.clientNeighbour(),
