@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseAdminArgs } from './admin-args.ts';
 import { adminRequest } from '../admin/client.ts';
 import { defaultSocketPath } from '../admin/socket-path.ts';
 import type { CliIo } from './io.ts';
@@ -16,7 +16,7 @@ configured weight again. A drain in progress is cancelled.
 `;
 
 export async function enableCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCli(args);
+  const { values, positionals } = parseAdminArgs('enable', args, true);
   if (values.help) {
     io.stdout(ENABLE_HELP);
     return 0;
@@ -35,21 +35,4 @@ export async function enableCommand(args: string[], io: CliIo): Promise<number> 
       : `webfarm: ${rid} in ${sid} enabled (weight ${real.weight})\n`,
   );
   return 0;
-}
-
-function parseCli(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      options: {
-        json: { type: 'boolean' },
-        socket: { type: 'string', short: 's' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: true,
-    });
-  } catch (e) {
-    throw usageError('enable', e);
-  }
 }

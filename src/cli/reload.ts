@@ -1,10 +1,9 @@
-import { parseArgs } from 'node:util';
+import { parseAdminArgs } from './admin-args.ts';
 import { adminRequest } from '../admin/client.ts';
 import type { DiffSummary } from '../config/diff.ts';
 import { defaultSocketPath } from '../admin/socket-path.ts';
 import { isWebfarmError } from '../model/errors.ts';
 import type { CliIo } from './io.ts';
-import { usageError } from './usage.ts';
 
 export const RELOAD_HELP = `Usage: webfarm reload [-s SOCKET] [--json]
 
@@ -22,7 +21,7 @@ interface Reply {
 }
 
 export async function reloadCommand(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseCli(args);
+  const { values } = parseAdminArgs('reload', args);
   if (values.help) {
     io.stdout(RELOAD_HELP);
     return 0;
@@ -61,21 +60,4 @@ function rejectedErrors(e: unknown): readonly string[] | undefined {
   const error = (e.cause as { error?: { code?: string; errors?: unknown } } | undefined)?.error;
   if (!error?.code?.startsWith('WF_ERR_RELOAD_') || !Array.isArray(error.errors)) return undefined;
   return error.errors.map(String);
-}
-
-function parseCli(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      options: {
-        json: { type: 'boolean' },
-        socket: { type: 'string', short: 's' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
-  } catch (e) {
-    throw usageError('reload', e);
-  }
 }

@@ -1,10 +1,9 @@
-import { parseArgs } from 'node:util';
+import { parseAdminArgs } from './admin-args.ts';
 import { adminRequest } from '../admin/client.ts';
 import type { ClusterDoc } from '../admin/routes/cluster.ts';
 import { defaultSocketPath } from '../admin/socket-path.ts';
 import type { CliIo } from './io.ts';
 import { type StatusDoc, formatStatus } from './status-format.ts';
-import { usageError } from './usage.ts';
 
 export const STATUS_HELP = `Usage: webfarm status [--json] [-s SOCKET]
 
@@ -15,7 +14,7 @@ its cluster (peers and links, resource groups and who holds them) when it runs o
 `;
 
 export async function statusCommand(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseCli(args);
+  const { values } = parseAdminArgs('status', args);
   if (values.help) {
     io.stdout(STATUS_HELP);
     return 0;
@@ -36,22 +35,5 @@ async function clusterDoc(socket: string): Promise<ClusterDoc | undefined> {
     const code = (e as { cause?: { error?: { code?: string } } }).cause?.error?.code;
     if (code === 'WF_ERR_CLUSTER_UNAVAILABLE') return undefined;
     throw e;
-  }
-}
-
-function parseCli(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      options: {
-        json: { type: 'boolean' },
-        socket: { type: 'string', short: 's' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
-  } catch (e) {
-    throw usageError('status', e);
   }
 }
