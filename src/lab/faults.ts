@@ -32,10 +32,10 @@ export async function applyFault(
       farm.serial(f.up);
       return {};
     case 'web':
-      await farm.web(host(), f.state, f.delay);
+      await farm.web.set(host(), f.state, f.delay);
       return {};
     case 'reals':
-      for (const r of farm.reals) await farm.web(r, f.up ? 'start' : 'kill', 0);
+      for (const r of farm.reals) await farm.web.set(r, f.up ? 'start' : 'kill', 0);
       return {};
     case 'reload':
       return { reloadCodes: await farm.reload(host(), f.bad, f.count) };

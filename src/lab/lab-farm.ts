@@ -6,9 +6,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { adminRequest } from '../admin/client.ts';
 import { brokenConfig, prepareDirectorConfig } from './director-config.ts';
-import { LabTopology, lineFrom, onLines } from './netns.ts';
-import type { ConnEvent, RequestOutcome } from './observations.ts';
-import type { ClientHost, DirectorHost, Host, RealHost, Scenario } from './scenario-schema.ts';
+import { LabTopology, lineFrom } from './netns.ts';
+import type { DirectorHost, RealHost, Scenario } from './scenario-schema.ts';
+import { WebServers } from './web-servers.ts';
 
 /**
  * The effects side of the lab: builds a scenario's hosts in namespaces, runs what each host runs
@@ -18,25 +18,16 @@ import type { ClientHost, DirectorHost, Host, RealHost, Scenario } from './scena
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WEBFARM = join(ROOT, 'bin', 'webfarm.js');
-const AGENT = fileURLToPath(new URL('./agent.mjs', import.meta.url));
-
-interface Web {
-  child: ChildProcessWithoutNullStreams | undefined;
-  readonly argv: readonly string[];
-}
 
 export class LabFarm {
   readonly topo: LabTopology;
   readonly dir: string;
-  readonly requests: RequestOutcome[] = [];
-  readonly conns: ConnEvent[] = [];
+  readonly web: WebServers;
   readonly #s: Scenario;
   readonly #base: string;
   readonly #directors = new Map<string, ChildProcessWithoutNullStreams>();
   readonly #configs = new Map<string, { path: string; text: string; socket: string }>();
   readonly #logs = new Map<string, string[]>();
-  readonly #web = new Map<string, Web[]>();
-  readonly #clients: ChildProcessWithoutNullStreams[] = [];
   #socat: ChildProcessWithoutNullStreams | undefined;
 
   /** `file` locates relative paths (director configs, `files`). */
@@ -44,6 +35,7 @@ export class LabFarm {
     this.#s = scenario;
     this.#base = dirname(resolve(file));
     this.topo = new LabTopology('lab');
+    this.web = new WebServers(this.topo);
     this.dir = mkdtempSync(join(tmpdir(), 'wf-lab-'));
   }
 
@@ -52,7 +44,7 @@ export class LabFarm {
   }
 
   get reals(): string[] {
-    return this.#s.hosts.filter((h) => h.role === 'real' && h.http.length > 0).map((h) => h.name);
+    return this.#s.hosts.filter((h) => h.role === 'real' && this.web.has(h.name)).map((h) => h.name);
   }
 
   /** Namespaces, addresses, web servers, the cable, the files and the director configs. */
@@ -66,7 +58,11 @@ export class LabFarm {
     }
     for (const h of this.#s.hosts) {
       if (h.role === 'real') await this.#real(h);
-      if (h.role !== 'client') await this.#startWebs(h);
+      if (h.role !== 'client')
+        await this.web.add(
+          h.name,
+          h.http.map((w) => ({ ...w, body: w.body ?? h.name })),
+        );
       if (h.role === 'director') this.#writeConfig(h);
     }
     if (this.#s.serial) await this.#startCable(this.#s.serial);
@@ -120,40 +116,7 @@ export class LabFarm {
   }
 
   startClients(): void {
-    for (const h of this.#s.hosts) if (h.role === 'client') this.#startClient(h);
-  }
-
-  async stopClients(): Promise<void> {
-    for (const c of this.#clients) {
-      if (c.exitCode !== null || c.signalCode !== null) continue;
-      const exited = once(c, 'exit');
-      c.stdin.end();
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
-    }
-  }
-
-  /** Kill (SIGKILL by PID), start again, or set the mode (hang/slow MS/normal) of a host's web servers. */
-  async web(
-    host: string,
-    state: 'kill' | 'start' | 'hang' | 'slow' | 'normal',
-    delayMs: number,
-  ): Promise<void> {
-    const webs = this.#web.get(host) ?? [];
-    if (webs.length === 0) throw new Error(`${host} runs no web server`);
-    for (const w of webs) {
-      const alive = w.child !== undefined && w.child.exitCode === null && w.child.signalCode === null;
-      if (state === 'kill') {
-        if (!alive || !w.child) continue;
-        const exited = once(w.child, 'exit');
-        process.kill(w.child.pid as number, 'SIGKILL');
-        await exited;
-      } else if (state === 'start') {
-        if (!alive) await this.#startWeb(host, w);
-      } else {
-        if (!alive || !w.child) throw new Error(`${host}'s web server is not running`);
-        w.child.stdin.write(state === 'slow' ? `slow ${delayMs}\n` : `${state}\n`);
-      }
-    }
+    for (const h of this.#s.hosts) if (h.role === 'client') this.web.startClient(h);
   }
 
   async link(host: string, dev: string, up: boolean): Promise<void> {
@@ -233,42 +196,6 @@ export class LabFarm {
     ])
       await this.topo.run(h.name, ['sysctl', '-q', '-w', `${k}=${v}`]);
     for (const a of h.vip_on_lo) await this.topo.run(h.name, ['ip', 'addr', 'add', `${a}/32`, 'dev', 'lo']);
-  }
-
-  async #startWebs(h: Exclude<Host, ClientHost>): Promise<void> {
-    const webs = h.http.map((w) => ({
-      child: undefined,
-      argv: [process.execPath, AGENT, 'http', h.name, String(w.port), w.bind, w.body ?? h.name],
-    }));
-    this.#web.set(h.name, webs);
-    for (const w of webs) await this.#startWeb(h.name, w);
-  }
-
-  async #startWeb(host: string, w: Web): Promise<void> {
-    const child = this.topo.spawn(host, w.argv);
-    w.child = child;
-    onLines(child, (l) => {
-      const m = /^req (\d+) (.*)$/.exec(l);
-      if (m) this.conns.push({ t: Number(m[1]), host, path: m[2] ?? '' });
-    });
-    await lineFrom(child, (l) => l === 'ready', `${host} web server`);
-  }
-
-  #startClient(h: ClientHost): void {
-    const child = this.topo.spawn(h.name, [
-      process.execPath,
-      AGENT,
-      'client',
-      h.target,
-      String(h.rate),
-      String(h.timeout),
-    ]);
-    this.#clients.push(child);
-    onLines(child, (l) => {
-      try {
-        this.requests.push(JSON.parse(l) as RequestOutcome);
-      } catch {}
-    });
   }
 
   async #startCable(pair: readonly [string, string]): Promise<void> {

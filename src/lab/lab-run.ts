@@ -92,7 +92,7 @@ export async function runLab(o: LabRunOptions): Promise<LabResult> {
     error = o.signal?.aborted ? 'interrupted' : (e as Error).message;
   } finally {
     end = Date.now();
-    await farm.stopClients().catch(() => {});
+    await farm.web.stopClients().catch(() => {});
     sampling = false;
     await sampler;
   }
@@ -103,8 +103,8 @@ export async function runLab(o: LabRunOptions): Promise<LabResult> {
     start,
     end,
     samples,
-    requests: farm.requests.filter((q) => q.t >= start),
-    conns: farm.conns.filter((c) => paths.has(c.path)),
+    requests: farm.web.requests.filter((q) => q.t >= start),
+    conns: farm.web.conns.filter((c) => paths.has(c.path)),
     steps,
   };
   const expects = [{}, ...s.timeline.map((t) => t.expect)];
