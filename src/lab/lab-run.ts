@@ -3,7 +3,7 @@ import { applyFault, resolveTarget } from './faults.ts';
 import { judgeStep, type StepOutcome } from './invariants.ts';
 import { LabFarm } from './lab-farm.ts';
 import type { OwnerSample, RunRecord, StepRecord } from './observations.ts';
-import type { Scenario } from './scenario-schema.ts';
+import type { Scenario, Step } from './scenario-schema.ts';
 
 /**
  * Run a scenario end to end: build the farm, start the directors, sample VIP ownership every ~50 ms and
@@ -65,23 +65,8 @@ export async function runLab(o: LabRunOptions): Promise<LabResult> {
       await sleep(Math.max(0, start + step.at - Date.now()), undefined, { signal: o.signal });
       const before = samples.at(-1)?.owners ?? [];
       const t = Date.now();
-      let rec: StepRecord = { name: step.name, t, before };
-      let target: string | undefined;
-      for (const fault of [step.fault, ...step.also]) {
-        const r = resolveTarget('host' in fault ? fault.host : undefined, before, last);
-        target ??= r.target;
-        try {
-          if (r.error) throw new Error(r.error);
-          rec = { ...rec, ...(await applyFault(farm, fault, r.target, s.startup)) };
-        } catch (e) {
-          rec = { ...rec, error: (e as Error).message };
-          break;
-        }
-      }
-      if (target !== undefined) {
-        rec = { ...rec, target };
-        last = target;
-      }
+      const rec = await applyStep(farm, step, { t, before, last, startupMs: s.startup });
+      last = rec.target ?? last;
       steps.push(rec);
       say(
         `+${((t - start) / 1000).toFixed(1)}s ${step.name}${rec.error ? ` (not applied: ${rec.error})` : ''}`,
@@ -127,6 +112,28 @@ export async function runLab(o: LabRunOptions): Promise<LabResult> {
     pass,
     ...(pass ? {} : { diagnostics }),
   };
+}
+
+/** Apply a step's fault and its `also` faults, in order; the first that cannot be applied ends it. */
+async function applyStep(
+  farm: LabFarm,
+  step: Step,
+  at: { t: number; before: readonly string[]; last: string | undefined; startupMs: number },
+): Promise<StepRecord> {
+  let rec: StepRecord = { name: step.name, t: at.t, before: at.before };
+  let target: string | undefined;
+  for (const fault of [step.fault, ...step.also]) {
+    const r = resolveTarget('host' in fault ? fault.host : undefined, at.before, at.last);
+    target ??= r.target;
+    try {
+      if (r.error) throw new Error(r.error);
+      rec = { ...rec, ...(await applyFault(farm, fault, r.target, at.startupMs)) };
+    } catch (e) {
+      rec = { ...rec, error: (e as Error).message };
+      break;
+    }
+  }
+  return target === undefined ? rec : { ...rec, target };
 }
 
 function teardownRow(leaks: readonly string[]): StepOutcome {

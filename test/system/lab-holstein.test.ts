@@ -18,11 +18,12 @@ const FILE = fileURLToPath(new URL('../../scenarios/holstein-ci.yaml', import.me
 const skip = labUnavailable();
 
 describe('webfarm lab: the Holstein farm, CI-sized', { skip }, () => {
-  it('every fault has its expected outcome', { timeout: 180_000 }, async () => {
+  it('every fault has its expected outcome', { timeout: 180_000 }, async (t) => {
     const sc = parseScenario(readFileSync(FILE, 'utf8'), FILE);
     assert.ok(sc.ok, JSON.stringify(!sc.ok && sc.issues));
     const result = await runLab({ file: FILE, scenario: sc.scenario });
     const table = formatResultTable(result.rows);
+    for (const line of table.trimEnd().split('\n')) t.diagnostic(line);
     assert.equal(result.error, undefined, `${result.error}\n${table}\n${result.diagnostics ?? ''}`);
     assert.ok(result.pass, `${table}\n${result.diagnostics ?? ''}`);
     // The rows the scenario names, plus baseline and teardown; the kill moved the VIP within its bound.
