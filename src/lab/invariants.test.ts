@@ -191,6 +191,18 @@ describe('judgeStep', () => {
     assert.equal(judgeStep(r, { record: STEP, expect: { owner: 'dira' } }, 5000, SETTLE).failoverMs, 0);
   });
 
+  it('takeover_within: another director takes the address (sharing it counts)', () => {
+    const shared = run({ samples: samples((t) => (t < 1100 ? ['dira'] : ['dira', 'dirb'])) });
+    const ok = judgeStep(shared, { record: STEP, expect: { takeover_within: 1500 } }, 1900, SETTLE);
+    assert.equal(ok.failoverMs, 1100);
+    assert.equal(ok.pass, true, ok.problems.join('; '));
+    const slow = judgeStep(shared, { record: STEP, expect: { takeover_within: 1000 } }, 1900, SETTLE);
+    assert.deepEqual(slow.problems, ['taken over after 1100 ms > 1000 ms']);
+    const never = run({ samples: samples(() => ['dira']) });
+    const none = judgeStep(never, { record: STEP, expect: { takeover_within: 1000 } }, 5000, SETTLE);
+    assert.deepEqual(none.problems, ['no other director took the address']);
+  });
+
   it('only counts the step interval', () => {
     const r = run({ requests: [{ t: 4000, ms: 1, ok: false, body: 'x' }] });
     const got = judgeStep(r, { record: STEP, expect: {} }, 3000, SETTLE);

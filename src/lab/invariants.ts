@@ -71,6 +71,14 @@ export function judgeStep(run: RunRecord, step: JudgeStep, end: number, settleMs
     else if (reached > bound) problems.push(`owner ${describeList(last)} after ${reached} ms > ${bound} ms`);
   }
 
+  if (e.takeover_within !== undefined) {
+    const taken = samples.find((x) => x.owners.some((o) => !r.before.includes(o)));
+    failoverMs = taken === undefined ? undefined : taken.t - t0;
+    if (failoverMs === undefined) problems.push('no other director took the address');
+    else if (failoverMs > e.takeover_within)
+      problems.push(`taken over after ${failoverMs} ms > ${e.takeover_within} ms`);
+  }
+
   const requests = run.requests.filter((q) => q.t >= t0 && q.t < end);
   const failed = requests.filter((q) => !q.ok);
   const lateFail = failed.find((q) => q.t >= settleAt);

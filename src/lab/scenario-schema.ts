@@ -101,6 +101,9 @@ export const expectSchema = z.strictObject({
   no_conns_on: target().optional(),
   /** `webfarm reload` must fail (a bad config rejected). */
   reload_rejected: z.boolean().optional(),
+  /** A director other than the holder before the step must take the address within this bound (it may
+   *  share it: a stopped holder keeps it); the table's failover column is that time. */
+  takeover_within: durationMs(0).optional(),
 });
 
 export const stepSchema = z.strictObject({
