@@ -2,6 +2,10 @@ import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:chil
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { type ExecRunner, netnsExec, spawnExec } from '../../../src/engines/nft/exec-runner.ts';
+import { lineFrom } from '../../../src/lab/netns.ts';
+
+/** The lab's line reader (it also rejects when the child exits first). */
+export { lineFrom };
 
 /**
  * Network-namespace topologies for system tests (DESIGN §7): unique names per run (prefix + pid), bridges
@@ -153,38 +157,6 @@ export class Topology {
     await this.run('', ['ip', 'netns', 'add', this.ns(host)]);
     this.#namespaces.push(this.ns(host));
   }
-}
-
-/** Resolve with the first stdout line of `child` that satisfies `pred`; bounded. */
-export function lineFrom(
-  child: ChildProcessWithoutNullStreams,
-  pred: (line: string) => boolean,
-  what: string,
-  ms = 5000,
-): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    const timer = setTimeout(() => {
-      child.stdout.off('data', onData);
-      reject(new Error(`timed out after ${ms} ms waiting for ${what}`));
-    }, ms);
-    const onData = (d: Buffer) => {
-      buf += d.toString();
-      let i = buf.indexOf('\n');
-      while (i >= 0) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        if (pred(line)) {
-          clearTimeout(timer);
-          child.stdout.off('data', onData);
-          resolve(line);
-          return;
-        }
-        i = buf.indexOf('\n');
-      }
-    };
-    child.stdout.on('data', onData);
-  });
 }
 
 /** How many times each server name answered. */
