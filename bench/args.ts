@@ -42,6 +42,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --duration 5s        length of each run (s or ms suffix; plain number = seconds)
   --rounds 3           rounds per measurement (the table shows the median and the range)
   --only LIST          comma list of ${MEASURES.join(',')}
+  --only failover      instead: failover time vs keepalived and heartbeat jitter (bench/failover-bench.ts;
+                       its options --runs --systems --jitter --connections pass through)
   --paths LIST         comma list of ${PATHS.join(',')} (default direct,webfarm,haproxy)
   --connections 50     wrk -c
   --idle-conns 9000    idle TCP connections for the RSS measurement (scaled to per 10,000;
