@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: type check, lint, then every *.test.ts under src/ and test/ with node:test.
+// `npm test`: type check, lint, then every *.test.ts under src/, test/ and bench/ (unit tests of the
+// benchmark code; the benchmarks themselves run only with `npm run bench`) with node:test.
 // Node 20's --test does not expand globs, so the file list is built here.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -24,7 +25,7 @@ if (only.length === 0) {
   step('npx', ['tsc', '-p', '.', '--noEmit']);
   step('npx', ['biome', 'check', '.']);
 }
-const files = only.length > 0 ? only : [...findTests('src'), ...findTests('test')].sort();
+const files = only.length > 0 ? only : [...findTests('src'), ...findTests('test'), ...findTests('bench')].sort();
 step(process.execPath, [
   '--import',
   'tsx',
