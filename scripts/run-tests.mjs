@@ -25,7 +25,8 @@ if (only.length === 0) {
   step('npx', ['tsc', '-p', '.', '--noEmit']);
   step('npx', ['biome', 'check', '.']);
 }
-const files = only.length > 0 ? only : [...findTests('src'), ...findTests('test'), ...findTests('bench')].sort();
+const files =
+  only.length > 0 ? only : [...findTests('src'), ...findTests('test'), ...findTests('bench')].sort();
 step(process.execPath, [
   '--import',
   'tsx',
