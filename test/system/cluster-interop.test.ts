@@ -98,7 +98,7 @@ describe('interop: webfarm beside a real heartbeat 3.0.6 node', { skip }, () => 
       await body();
     } catch (e) {
       if (e instanceof Error)
-        e.message = `${e.message}\n--- wf\n${wfLog.slice(-40).join('\n')}\n--- hbA\n${hb.log().split('\n').slice(-40).join('\n')}`;
+        e.message = `${e.message}\n--- wf\n${wfLog.slice(-40).join('\n')}\n--- hbA\n${hb.log().split('\n').slice(-80).join('\n')}`;
       throw e;
     }
   };
@@ -197,6 +197,13 @@ describe('interop: webfarm beside a real heartbeat 3.0.6 node', { skip }, () => 
         () => hbSaw(/Status update for node wf: status active/),
         (n) => n > before,
         'the restarted heartbeat to see wf active',
+      );
+      // heartbeat's nice_failback start asks `starting`; webfarm's `resource rsc_hold=foreign isstable=1`
+      // answer lets it settle without taking its own group back (hb_resource.c: other holds foreign).
+      await waitFor(
+        () => hbSaw(/Initial resource acquisition complete \(T_RESOURCES\(them\)\)/),
+        (n) => n >= 1,
+        "the restarted heartbeat to settle on webfarm's resource answer",
       );
       assert.deepEqual(await holders(), ['wf'], 'heartbeat leaves the address where it is');
       await die('wf');

@@ -52,6 +52,10 @@ function fmtMsg(m: ManagerMessage): string {
       return `ip-request-resp ${m.key} ${m.ok ? 'OK' : 'bad'}`;
     case 'released':
       return `released [${m.keys.join(',')}]`;
+    case 'starting':
+      return 'starting';
+    case 'resource':
+      return `resource ${m.hold}${m.stable ? ' stable' : ''}`;
   }
 }
 
@@ -359,4 +363,25 @@ test('step never modifies its input state', () => {
   step(s, { kind: 'standby' });
   assert.equal(JSON.stringify([...s.groups.values()]), snapshot);
   assert.equal(s.peer, 'up');
+});
+
+test("heartbeat's starting is answered with the class of groups held here and whether we are stable", () => {
+  const starting = msg({ kind: 'starting' });
+  // alpha holds only vipA (its own), beta holds vipB: local, stable.
+  assert.deepEqual(run([starting], {}, false, steady()).out, [['send resource local stable']]);
+  // Nothing held: none.
+  const empty = run([{ kind: 'init', held: [] }, { kind: 'peer-up' }]).state;
+  assert.deepEqual(run([starting], {}, false, empty).out, [['send resource none stable']]);
+  // Peer dead: taking both (one take in flight each) → all, not stable; once both are done → all, stable.
+  const taking = run([{ kind: 'init', held: ['vipA'] }, { kind: 'peer-dead' }]).state;
+  assert.deepEqual(run([starting], {}, false, taking).out, [['send resource all']]);
+  const done = run([took('vipB')], {}, false, taking).state;
+  assert.deepEqual(run([starting], {}, false, done).out, [['send resource all stable']]);
+  // Holding only the peer's group: foreign.
+  const foreign = run([{ kind: 'init', held: ['vipB'] }, { kind: 'peer-up' }]).state;
+  assert.deepEqual(run([starting], {}, false, foreign).out[0], ['send resource foreign stable']);
+  // heartbeat's own resource messages change nothing.
+  const r = run([msg({ kind: 'resource', hold: 'all', stable: true })], {}, false, steady());
+  assert.deepEqual(r.out, [[]]);
+  assert.deepEqual(r.state, steady());
 });

@@ -1,4 +1,4 @@
-import type { ManagerMessage } from './messages.ts';
+import type { ManagerMessage, ResourceClass } from './messages.ts';
 import { type PingVote, pingVote } from './ping-vote.ts';
 import { splitBrainKeeper } from './split-brain.ts';
 
@@ -386,7 +386,27 @@ function onMessage(fx: Effects, m: ManagerMessage): void {
         if (g !== undefined && s.vote !== 'fewer' && !g.failed) fx.want(g, true, 'peer released it');
       }
       return;
+    case 'starting':
+      fx.send({ kind: 'resource', hold: resourceClass(s), stable: stableHere(s) });
+      return;
+    case 'resource':
+      return; // heartbeat's coarse view of what it holds; not read (messages.ts)
   }
+}
+
+/** heartbeat's `rsc_hold` for what we hold or are taking: `local` = groups preferring us, `foreign` = others. */
+export function resourceClass(s: ManagerState): ResourceClass {
+  const held = [...s.groups.values()].filter(holding);
+  const local = held.some((g) => g.preferred === s.config.self);
+  const foreign = held.some((g) => g.preferred !== s.config.self);
+  if (local && foreign) return 'all';
+  if (local) return 'local';
+  return foreign ? 'foreign' : 'none';
+}
+
+/** Stable in heartbeat's sense: no take or give in flight or pending. */
+function stableHere(s: ManagerState): boolean {
+  return [...s.groups.values()].every((g) => g.op === undefined && g.held === g.want);
 }
 
 function ipRequest(fx: Effects, key: string): void {

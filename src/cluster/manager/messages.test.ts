@@ -44,6 +44,16 @@ test('manager messages round-trip through heartbeat message fields', () => {
         ['keys', 'a b'],
       ],
     ],
+    [{ kind: 'starting' }, [['t', 'starting']]],
+    [
+      { kind: 'resource', hold: 'foreign', stable: true },
+      [
+        ['t', 'resource'],
+        ['rsc_hold', 'foreign'],
+        ['rtype', 'full'],
+        ['isstable', '1'],
+      ],
+    ],
   ];
   for (const [m, fields] of cases) {
     const encoded = encodeManagerMessage(m);
@@ -74,6 +84,11 @@ test('other and malformed messages decode to undefined', () => {
     ],
     [['t', 'wf-released']],
     [['ipaddr', 'x']],
+    [['t', 'resource']],
+    [
+      ['t', 'resource'],
+      ['rsc_hold', 'some'],
+    ],
   ];
   for (const fields of bad)
     assert.equal(decodeManagerMessage(message(fields)), undefined, JSON.stringify(fields));
@@ -85,4 +100,13 @@ test('other and malformed messages decode to undefined', () => {
     ]),
   );
   assert.deepEqual(resp, { kind: 'ip-request-resp', key: 'k', ok: false });
+  // heartbeat's mach_down script sends rsc_hold without rtype or isstable: not stable.
+  const machDown = decodeManagerMessage(
+    message([
+      ['t', 'resource'],
+      ['rsc_hold', 'foreign'],
+      ['info', 'mach_down'],
+    ]),
+  );
+  assert.deepEqual(machDown, { kind: 'resource', hold: 'foreign', stable: false });
 });

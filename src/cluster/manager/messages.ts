@@ -12,6 +12,13 @@ import { getString, type Message, message } from '../message.ts';
  * | ip-request      | ipaddr=K                                 | give me group K (failback, takeover)             |
  * | ip-request-resp | ipaddr=K, ok=OK/bad                      | K is released (OK) or could not be (bad)         |
  * | wf-released     | keys=K1 K2…                              | I released these (standby, lost ping vote): take them |
+ * | starting        | (none)                                   | heartbeat's nice_failback start: "what do you hold?" |
+ * | resource        | rsc_hold=none/local/foreign/all, rtype=full, isstable=0/1 | heartbeat's answer: which class of groups I hold |
+ *
+ * `starting` / `resource` are heartbeat 3.0.6's own (hb_resource.c, nice_failback): a heartbeat node that
+ * starts while its peer is up sends `starting` and waits for the peer's `resource` before it settles; the
+ * classes are relative to the sender — `local` are groups haresources lists under the sender's name,
+ * `foreign` the others. webfarm answers `starting`; it does not read `resource` (docs/cluster.md).
  *
  * Group keys are haresources tokens, so they never contain whitespace; lists are space-separated.
  */
@@ -24,9 +31,22 @@ export type ManagerMessage =
     }
   | { readonly kind: 'ip-request'; readonly key: string }
   | { readonly kind: 'ip-request-resp'; readonly key: string; readonly ok: boolean }
-  | { readonly kind: 'released'; readonly keys: readonly string[] };
+  | { readonly kind: 'released'; readonly keys: readonly string[] }
+  | { readonly kind: 'starting' }
+  | { readonly kind: 'resource'; readonly hold: ResourceClass; readonly stable: boolean };
 
-export const MESSAGE_TYPES = ['wf-hold', 'ip-request', 'ip-request-resp', 'wf-released'] as const;
+/** heartbeat's `rsc_hold` values (hb_resource.h: none, local, foreign, all). */
+export type ResourceClass = 'none' | 'local' | 'foreign' | 'all';
+const RESOURCE_CLASSES: readonly string[] = ['none', 'local', 'foreign', 'all'];
+
+export const MESSAGE_TYPES = [
+  'wf-hold',
+  'ip-request',
+  'ip-request-resp',
+  'wf-released',
+  'starting',
+  'resource',
+] as const;
 
 export function encodeManagerMessage(m: ManagerMessage): Message {
   switch (m.kind) {
@@ -55,6 +75,15 @@ export function encodeManagerMessage(m: ManagerMessage): Message {
         ['t', 'wf-released'],
         ['keys', m.keys.join(' ')],
       ]);
+    case 'starting':
+      return message([['t', 'starting']]);
+    case 'resource':
+      return message([
+        ['t', 'resource'],
+        ['rsc_hold', m.hold],
+        ['rtype', 'full'],
+        ['isstable', m.stable ? '1' : '0'],
+      ]);
   }
 }
 
@@ -66,6 +95,8 @@ export function decodeManagerMessage(msg: Message): ManagerMessage | undefined {
     const keys = getString(msg, 'keys');
     return keys === undefined ? undefined : { kind: 'released', keys: list(keys) };
   }
+  if (t === 'starting') return { kind: 'starting' };
+  if (t === 'resource') return decodeResource(msg);
   const key = getString(msg, 'ipaddr');
   if (key === undefined || key === '' || /\s/.test(key)) return undefined;
   if (t === 'ip-request') return { kind: 'ip-request', key };
@@ -85,6 +116,13 @@ function decodeHold(msg: Message): ManagerMessage | undefined {
     standby: standby === '1',
     ping: ping === undefined ? undefined : Number(ping),
   };
+}
+
+function decodeResource(msg: Message): ManagerMessage | undefined {
+  const hold = getString(msg, 'rsc_hold');
+  const stable = getString(msg, 'isstable');
+  if (hold === undefined || !RESOURCE_CLASSES.includes(hold)) return undefined;
+  return { kind: 'resource', hold: hold as ResourceClass, stable: stable === '1' };
 }
 
 function list(s: string): string[] {
