@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ProbeSettings } from '../../src/health/probe.ts';
 import { httpProbe } from '../../src/health/probes/http.ts';
-import { freePort, until } from '../support/net.ts';
+import { freePort } from '../support/net.ts';
+import { hangAndCloseCases } from '../support/peers/hang-and-close.ts';
 import { type Nginx, nginxBinary, startNginx } from '../support/peers/nginx.ts';
 import { reasonOf, runProbe } from '../support/peers/run-probe.ts';
 import { startServer, type TestServer } from '../support/servers.ts';
@@ -112,21 +113,7 @@ describe('http probe against misbehaving peers', () => {
     return p;
   }
 
-  it('a peer that accepts and never answers: down at the abort, socket closed', async () => {
-    const p = await peer((s) => {
-      s.resume();
-      s.on('end', () => s.end());
-    });
-    const r = await runProbe(httpProbe, p.port, {}, 200);
-    assert.match(reasonOf(r), /aborted/);
-    await until(() => p.accepted === 1 && p.sockets.size === 0, 'the probe to close its connection');
-  });
-
-  it('a peer that closes at once: down', async () => {
-    const p = await peer((s) => s.destroy());
-    const r = await runProbe(httpProbe, p.port);
-    assert.match(reasonOf(r), /ECONNRESET|socket hang up/);
-  });
+  hangAndCloseCases(httpProbe, { stage: 'after the request', closedReason: /ECONNRESET|socket hang up/ });
 
   it('a peer that closes mid-body: down when the body is needed', async () => {
     const p = await peer((s) => {

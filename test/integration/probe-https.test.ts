@@ -5,11 +5,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ProbeSettings } from '../../src/health/probe.ts';
 import { httpsProbe } from '../../src/health/probes/https.ts';
-import { until } from '../support/net.ts';
+import { hangAndCloseCases } from '../support/peers/hang-and-close.ts';
 import { type Nginx, nginxBinary, startNginx } from '../support/peers/nginx.ts';
 import { reasonOf, runProbe } from '../support/peers/run-probe.ts';
 import { selfSignedCert } from '../support/peers/tls-cert.ts';
-import { startServer, type TestServer } from '../support/servers.ts';
 
 /**
  * The https probe against a real nginx with a self-signed certificate for check.example (made by openssl
@@ -92,29 +91,8 @@ describe('https probe against nginx', { skip }, () => {
 });
 
 describe('https probe against misbehaving peers', () => {
-  const peers: TestServer[] = [];
-  after(async () => {
-    await Promise.all(peers.map((p) => p.close()));
-  });
-  async function peer(onConnection: Parameters<typeof startServer>[0]): Promise<TestServer> {
-    const p = await startServer(onConnection);
-    peers.push(p);
-    return p;
-  }
-
-  it('a peer that never answers the TLS handshake: down at the abort, socket closed', async () => {
-    const p = await peer((s) => {
-      s.resume();
-      s.on('end', () => s.end());
-    });
-    const r = await runProbe(httpsProbe, p.port, {}, 200);
-    assert.match(reasonOf(r), /aborted/);
-    await until(() => p.accepted === 1 && p.sockets.size === 0, 'the probe to close its connection');
-  });
-
-  it('a peer that closes during the handshake: down', async () => {
-    const p = await peer((s) => s.destroy());
-    const r = await runProbe(httpsProbe, p.port);
-    assert.match(reasonOf(r), /ECONNRESET|disconnected before secure TLS connection/);
+  hangAndCloseCases(httpsProbe, {
+    stage: 'during the TLS handshake',
+    closedReason: /ECONNRESET|disconnected before secure TLS connection/,
   });
 });
