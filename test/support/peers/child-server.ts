@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 
 /**
@@ -118,4 +118,35 @@ export function systemUser(name: string): { uid: number; gid: number } | undefin
       return { uid: Number(uid), gid: Number(gid) };
   }
   return undefined;
+}
+
+/** A child server that owns a scratch directory: `stop()` stops the child, then removes the directory. */
+export interface DirPeer {
+  readonly port: number;
+  readonly server: ChildServer;
+  stop(): Promise<void>;
+}
+
+/** `startChild`, with `dir` removed if the start fails and when the peer stops. */
+export async function startInDir(
+  dir: string,
+  port: number,
+  binary: string,
+  opts: StartOptions,
+): Promise<DirPeer> {
+  let server: ChildServer;
+  try {
+    server = await startChild(binary, opts);
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+  return {
+    port,
+    server,
+    async stop() {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

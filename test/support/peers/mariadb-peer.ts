@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../net.ts';
-import { type ChildServer, findBinary, startChild } from './child-server.ts';
+import { type DirPeer, findBinary, startInDir } from './child-server.ts';
 
 /**
  * A real MariaDB (Debian) in a temp directory: mariadb-install-db, then mariadbd on 127.0.0.1 with an init
@@ -21,11 +21,7 @@ export function mariadbMissing(): string | undefined {
     : 'mariadb is not installed (apt-get install mariadb-server)';
 }
 
-export interface MariadbPeer {
-  readonly port: number;
-  readonly server: ChildServer;
-  stop(): Promise<void>;
-}
+export type MariadbPeer = DirPeer;
 
 export async function startMariadb(): Promise<MariadbPeer> {
   if (!INSTALL_DB_BINARY || !MARIADBD_BINARY) throw new Error(mariadbMissing());
@@ -72,19 +68,5 @@ export async function startMariadb(): Promise<MariadbPeer> {
     '--skip-name-resolve',
     '--skip-log-bin',
   ];
-  let server: ChildServer;
-  try {
-    server = await startChild(MARIADBD_BINARY, { args, ready: /ready for connections/, timeoutMs: 60_000 });
-  } catch (e) {
-    rmSync(dir, { recursive: true, force: true });
-    throw e;
-  }
-  return {
-    port,
-    server,
-    async stop() {
-      await server.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return startInDir(dir, port, MARIADBD_BINARY, { args, ready: /ready for connections/, timeoutMs: 60_000 });
 }

@@ -3,7 +3,7 @@ import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../net.ts';
-import { type ChildServer, findBinary, startChild, systemUser } from './child-server.ts';
+import { type DirPeer, findBinary, startInDir, systemUser } from './child-server.ts';
 
 /**
  * A real PostgreSQL (Debian) in a temp directory: initdb (as the postgres account, since the server refuses
@@ -28,11 +28,7 @@ export function postgresMissing(): string | undefined {
   return undefined;
 }
 
-export interface PostgresPeer {
-  readonly port: number;
-  readonly server: ChildServer;
-  stop(): Promise<void>;
-}
+export type PostgresPeer = DirPeer;
 
 export async function startPostgres(): Promise<PostgresPeer> {
   const missing = postgresMissing();
@@ -57,19 +53,5 @@ export async function startPostgres(): Promise<PostgresPeer> {
     throw new Error(`initdb failed: ${(e as { stderr?: Buffer }).stderr?.toString() ?? e}`);
   }
   const args = ['-D', data, '-h', '127.0.0.1', '-p', String(port), '-k', dir, '-c', 'fsync=off'];
-  let server: ChildServer;
-  try {
-    server = await startChild(POSTGRES_BINARY, { args, ...ids, ready: /ready to accept connections/ });
-  } catch (e) {
-    rmSync(dir, { recursive: true, force: true });
-    throw e;
-  }
-  return {
-    port,
-    server,
-    async stop() {
-      await server.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return startInDir(dir, port, POSTGRES_BINARY, { args, ...ids, ready: /ready to accept connections/ });
 }

@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../net.ts';
-import { type ChildServer, findBinary, startChild } from './child-server.ts';
+import { type DirPeer, findBinary, startInDir } from './child-server.ts';
 
 /**
  * A real OpenLDAP slapd (Debian) from a generated slapd.conf: one mdb database `dc=example,dc=org` whose
@@ -13,11 +13,7 @@ export const SLAPD_BINARY = findBinary('slapd');
 export const ROOT_DN = 'cn=admin,dc=example,dc=org';
 export const ROOT_PASSWORD = 'ldap s3cret';
 
-export interface SlapdPeer {
-  readonly port: number;
-  readonly server: ChildServer;
-  stop(): Promise<void>;
-}
+export type SlapdPeer = DirPeer;
 
 export async function startSlapd(opts: { disallowAnonymous?: boolean } = {}): Promise<SlapdPeer> {
   if (!SLAPD_BINARY) throw new Error('slapd is not installed');
@@ -39,19 +35,5 @@ export async function startSlapd(opts: { disallowAnonymous?: boolean } = {}): Pr
   ];
   writeFileSync(join(dir, 'slapd.conf'), `${conf.join('\n')}\n`);
   const args = ['-h', `ldap://127.0.0.1:${port}/`, '-f', join(dir, 'slapd.conf'), '-d', '0'];
-  let server: ChildServer;
-  try {
-    server = await startChild(SLAPD_BINARY, { args, ready: { host: '127.0.0.1', port } });
-  } catch (e) {
-    rmSync(dir, { recursive: true, force: true });
-    throw e;
-  }
-  return {
-    port,
-    server,
-    async stop() {
-      await server.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return startInDir(dir, port, SLAPD_BINARY, { args, ready: { host: '127.0.0.1', port } });
 }

@@ -1,8 +1,8 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../net.ts';
-import { type ChildServer, findBinary, startChild } from './child-server.ts';
+import { type DirPeer, findBinary, startInDir } from './child-server.ts';
 
 /**
  * A real vsftpd (Debian), anonymous read-only, serving `files` from a temp directory, on 127.0.0.1 (or ::1
@@ -10,11 +10,7 @@ import { type ChildServer, findBinary, startChild } from './child-server.ts';
  */
 export const VSFTPD_BINARY = findBinary('vsftpd');
 
-export interface VsftpdPeer {
-  readonly port: number;
-  readonly server: ChildServer;
-  stop(): Promise<void>;
-}
+export type VsftpdPeer = DirPeer;
 
 export interface VsftpdOptions {
   readonly files: Readonly<Record<string, string>>;
@@ -57,19 +53,5 @@ export async function startVsftpd(opts: VsftpdOptions): Promise<VsftpdPeer> {
     `vsftpd_log_file=${join(dir, 'vsftpd.log')}`,
   ];
   writeFileSync(join(dir, 'vsftpd.conf'), `${conf.join('\n')}\n`);
-  let server: ChildServer;
-  try {
-    server = await startChild(VSFTPD_BINARY, { args: [join(dir, 'vsftpd.conf')], ready: { host, port } });
-  } catch (e) {
-    rmSync(dir, { recursive: true, force: true });
-    throw e;
-  }
-  return {
-    port,
-    server,
-    async stop() {
-      await server.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return startInDir(dir, port, VSFTPD_BINARY, { args: [join(dir, 'vsftpd.conf')], ready: { host, port } });
 }
