@@ -1,4 +1,4 @@
-import type { ProbeSettings, ProbeType } from './probe.ts';
+import { PROBE_TYPES, type ProbeSettings, type ProbeType } from './probe.ts';
 
 /**
  * One service's check, fully resolved (durations in ms, defaults applied): what the monitor runs against
@@ -20,21 +20,9 @@ export interface CheckSpec {
 }
 
 /** Probe types that speak a protocol (ldirectord "negotiate" checks): they use the negotiate timeout. */
-export const NEGOTIATE_TYPES: ReadonlySet<ProbeType> = new Set<ProbeType>([
-  'http',
-  'https',
-  'dns',
-  'smtp',
-  'pop',
-  'imap',
-  'ftp',
-  'mysql',
-  'pgsql',
-  'redis',
-  'ldap',
-  'tcp',
-  'udp',
-]);
+export const NEGOTIATE_TYPES: ReadonlySet<ProbeType> = new Set<ProbeType>(
+  PROBE_TYPES.filter((t) => !['connect', 'external', 'none', 'on', 'off'].includes(t)),
+);
 
 export interface CheckTiming {
   readonly intervalMs: number;
