@@ -165,6 +165,26 @@ describe('nft engine, direct routing', { skip }, () => {
     await engine.settled();
   });
 
+  it('a local fallback (127.0.0.1, as the health layer adds it) serves the director’s own page; a returning real server takes new connections', async () => {
+    // The director's page listens on every address, port 80: the packet reaches it with the VIP unchanged.
+    await topo.startServer('d', 'director', 80, 5353, '127.0.0.1');
+    const ids = [1, 2, 3].map((i) => `192.0.2.${10 + i}:80`);
+    for (const id of ids) director.editReal(tcpId, id, { health: 'down' });
+    director.addReal(tcpId, { ...REAL_DEFAULTS, address: '127.0.0.1', port: 80, fallback: true });
+    await engine.serviceReady(tcpId);
+    const local = await topo.client('c', 'tcp', VIP, 80, 4);
+    assert.deepEqual(local, new Array(4).fill('director 192.0.2.10'));
+    await engine.refreshStats();
+    assert.ok((director.getService(tcpId).findReal('127.0.0.1:80')?.stats.conns ?? 0) >= 4);
+    // The health layer's recovery: the server comes back up and the fallback goes.
+    director.editReal(tcpId, ids[0] as string, { health: 'up' });
+    director.removeReal(tcpId, '127.0.0.1:80');
+    await engine.serviceReady(tcpId);
+    assert.deepEqual(tally(await topo.client('c', 'tcp', VIP, 80, 4)), { r1: 4 });
+    for (const id of ids) director.editReal(tcpId, id, { health: 'up' });
+    await engine.settled();
+  });
+
   it('DR to a real server off the segment is refused before anything is applied', async () => {
     const d2 = new Director(systemClock, DEFAULT_TIMEOUTS);
     d2.addService(svcSpec('tcp', 8080), [real('198.51.100.50', 80)]);

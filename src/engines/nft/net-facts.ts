@@ -1,3 +1,4 @@
+import { normalizeAddress } from '../../model/endpoint.ts';
 import { WebfarmError } from '../../model/errors.ts';
 import type { ExecRunner } from './exec-runner.ts';
 
@@ -11,6 +12,8 @@ export interface NetFacts {
   linkMac(dev: string): Promise<string>;
   /** The MAC of `address` on `dev` from the neighbour table, else from an arping probe's answer. */
   neighbourMac(address: string, dev: string): Promise<string | undefined>;
+  /** Every address configured on the director's devices, canonical text (local real servers). */
+  localAddresses(): Promise<ReadonlySet<string>>;
 }
 
 interface IpAddr {
@@ -33,6 +36,15 @@ export class IpNetFacts implements NetFacts {
   async deviceHolding(address: string): Promise<string | undefined> {
     const links = (await this.#json(['ip', '-j', 'addr', 'show'])) as IpAddr[];
     return links.find((l) => l.addr_info?.some((a) => a.local === address))?.ifname;
+  }
+
+  /** Empty when `ip` cannot tell (then only loopback real servers count as local). */
+  async localAddresses(): Promise<ReadonlySet<string>> {
+    const r = await this.#exec.run(['ip', '-j', 'addr', 'show']);
+    const links = r.code === 0 ? (JSON.parse(r.stdout || '[]') as IpAddr[]) : [];
+    const out = new Set<string>();
+    for (const l of links) for (const a of l.addr_info ?? []) if (a.local) out.add(normalizeAddress(a.local));
+    return out;
   }
 
   async routeTo(address: string) {

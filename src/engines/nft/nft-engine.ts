@@ -14,6 +14,7 @@ import {
 } from './counters.ts';
 import { type ExecRunner, spawnExec } from './exec-runner.ts';
 import { purgeScript } from './map-entries.ts';
+import { isLocalAddress, isLoopback } from './local-real.ts';
 import { IpNetFacts, type NetFacts } from './net-facts.ts';
 import type { NftInput, NftRealView, NftServiceView, NumgenMode } from './nft-model.ts';
 import { NftRunner } from './nft-runner.ts';
@@ -78,6 +79,8 @@ export class NftEngine implements Engine {
   readonly #errors = new Map<string, Error>();
   readonly #awaited = new Set<string>();
   readonly #counters = new Map<string, CounterValue>();
+  /** The director's own addresses, read once per engine run when a real server is not loopback. */
+  #own: ReadonlySet<string> | undefined;
   #nextN = 0;
   #nextMark = 1;
   #applied: NftRuleset | undefined;
@@ -287,14 +290,18 @@ export class NftEngine implements Engine {
 
   /** The render view of one service; throws (before anything is applied) what cannot work. */
   async #view(svc: VirtualService): Promise<NftServiceView> {
-    const mode = checkService(svc);
+    if (!this.#own && svc.dests.some((d) => !isLoopback(d.address)))
+      this.#own = await this.#facts.localAddresses();
+    const own = this.#own ?? new Set<string>();
+    const isLocal = (address: string) => isLocalAddress(address, own);
+    const mode = checkService(svc, isLocal);
     const s = svc.spec;
     let n = this.#serviceN.get(svc.id);
     if (n === undefined) {
       n = this.#nextN++;
       this.#serviceN.set(svc.id, n);
     }
-    const device = mode === 'dr' ? await this.#device(svc) : undefined;
+    const device = mode === 'dr' ? await this.#device(svc, isLocal) : undefined;
     const reals: NftRealView[] = [];
     for (const d of svc.dests) {
       const key = `${svc.id}|${d.id}`;
@@ -307,7 +314,8 @@ export class NftEngine implements Engine {
       const prev = this.#lastWeight.get(key);
       const lastWeight = d.weight !== 0 || prev === undefined ? d.weight : prev;
       this.#lastWeight.set(key, lastWeight);
-      const mac = device ? await this.#realMac(d.address, device) : undefined;
+      const local = isLocal(d.address);
+      const mac = device && !local ? await this.#realMac(d.address, device) : undefined;
       reals.push({
         mark,
         id: d.id,
@@ -317,6 +325,7 @@ export class NftEngine implements Engine {
         lastWeight,
         available: d.available,
         ...(mac ? { mac } : {}),
+        ...(local ? { local } : {}),
       });
     }
     const masq = this.#opts.masquerade;
@@ -338,11 +347,11 @@ export class NftEngine implements Engine {
     };
   }
 
-  async #device(svc: VirtualService): Promise<string> {
+  async #device(svc: VirtualService, isLocal: (address: string) => boolean): Promise<string> {
     if (this.#opts.device) return this.#opts.device;
     const held = await this.#facts.deviceHolding(svc.spec.address);
     if (held) return held;
-    const first = svc.dests[0];
+    const first = svc.dests.find((d) => !isLocal(d.address));
     const route = first ? await this.#facts.routeTo(first.address) : undefined;
     if (route && !route.local) return route.dev;
     throw new WebfarmError(

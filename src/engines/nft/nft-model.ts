@@ -25,8 +25,13 @@ export interface NftRealView {
   readonly lastWeight: number;
   /** Not removed for health, not in maintenance: persistence templates and flows may still use it. */
   readonly available: boolean;
-  /** DR only: the real server's MAC on the service's device (lower-case, colon-separated). */
+  /** DR only: the real server's MAC on the service's device (lower-case, colon-separated). Absent when local. */
   readonly mac?: string;
+  /**
+   * The address is the director's own (loopback or configured here): served as IPVS's LOCALNODE. DR: the
+   * packet is accepted unchanged into the director's stack; NAT: redirect (loopback) or DNAT to it.
+   */
+  readonly local?: boolean;
 }
 
 export interface NftServiceView {

@@ -74,6 +74,41 @@ export const GOLDEN_CASES: ReadonlyArray<{ name: string; input: NftInput }> = [
       }),
     ]),
   },
+  {
+    // ldirectord's fallback on the director itself (health layer: forward masq) in a DR service whose
+    // real server is down: accepted unchanged into the director's stack.
+    name: 'dr-local-fallback',
+    input: nftInput([
+      serviceView(0, {
+        address: '192.0.2.240',
+        mode: 'dr',
+        device: 'eth0',
+        deviceMac: '02:00:00:00:00:01',
+        reals: [
+          realView(2, '127.0.0.1', { port: 80, local: true }),
+          realView(1, '192.0.2.11', { port: 80, mac: '02:00:00:00:00:11', available: false }),
+        ],
+      }),
+    ]),
+  },
+  {
+    // NAT to the director itself: redirect for loopback, DNAT for another local address; input/output count.
+    name: 'nat-local',
+    input: nftInput([
+      serviceView(0, {
+        reals: [
+          realView(1, '127.0.0.1', { local: true }),
+          realView(2, '203.0.113.1', { local: true }),
+          realView(3, '198.51.100.11'),
+        ],
+      }),
+      serviceView(1, {
+        port: 0,
+        persistence: { timeoutMs: 60_000, prefix: 32 },
+        reals: [realView(4, '127.0.0.2', { local: true })],
+      }),
+    ]),
+  },
   { name: 'empty', input: nftInput([]) },
 ];
 
@@ -102,6 +137,23 @@ describe('render', () => {
       ['netdev'],
     );
     assert.deepEqual(table(nftInput([])), []);
+  });
+
+  it('local real servers: DR accepts into the director, NAT redirects loopback and DNATs the rest', () => {
+    const text = (i: NftInput) => serializeRuleset(render(i));
+    const dr = text(GOLDEN_CASES.find((c) => c.name === 'dr-local-fallback')?.input ?? nftInput([]));
+    assert.match(dr, /chain s0_r2 \{\n\t\tcounter name r2_in meta mark set 0 accept\n/);
+    assert.match(dr, /chain s0_r1 \{\n\t\tcounter name r1_in .* fwd to "eth0"\n/);
+    const nat = text(GOLDEN_CASES.find((c) => c.name === 'nat-local')?.input ?? nftInput([]));
+    assert.match(nat, /ct mark set 1 meta mark set 0 meta l4proto tcp redirect to :8080\n/);
+    assert.match(nat, /ct mark set 2 meta mark set 0 meta l4proto tcp dnat ip to 203\.0\.113\.1:8080\n/);
+    assert.match(nat, /ct mark set 4 meta mark set 0 meta l4proto tcp redirect\n/, 'port 0 keeps the port');
+    assert.match(nat, /chain input \{\n\t\ttype filter hook input .*\n\t\tct mark vmap @stats\n/);
+    assert.match(nat, /chain output \{\n\t\ttype filter hook output .*\n\t\tct mark vmap @stats\n/);
+    assert.doesNotMatch(
+      text(nftInput([serviceView(0, { reals: [realView(1, '198.51.100.11')] })])),
+      /hook input/,
+    );
   });
 
   it('leaves out of the slots every server that may not take new flows', () => {

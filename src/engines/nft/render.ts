@@ -1,4 +1,5 @@
 import { prefixToDotted } from '../../director/netmask.ts';
+import { isLoopback } from './local-real.ts';
 import type { NftInput, NftRealView, NftServiceView } from './nft-model.ts';
 import type { NftChainDecl, NftRuleset, NftSetDecl, NftTable } from './ruleset.ts';
 import { JHASH_SEED, buildSlots, slotCap, slotCount } from './slots.ts';
@@ -44,17 +45,21 @@ function natTable(input: NftInput, services: readonly NftServiceView[]): NftTabl
   }
   sets.push({ kind: 'map', name: 'stats', decl: ['type mark : verdict'], elements: stats });
   sets.push({ kind: 'set', name: 'masq', decl: ['type mark'], elements: masq });
+  // Connections to a local real server pass input (client → server) and output (replies), not forward.
+  const local = services.some((s) => s.reals.some((r) => r.local));
+  const countAt = (hook: string): NftChainDecl => ({
+    name: hook,
+    hook: `type filter hook ${hook} priority filter; policy accept`,
+    rules: ['ct mark vmap @stats'],
+  });
   chains.unshift(
     {
       name: 'prerouting',
       hook: 'type nat hook prerouting priority dstnat; policy accept',
       rules: services.map(dispatchRule),
     },
-    {
-      name: 'forward',
-      hook: 'type filter hook forward priority filter; policy accept',
-      rules: ['ct mark vmap @stats'],
-    },
+    countAt('forward'),
+    ...(local ? [countAt('input'), countAt('output')] : []),
     {
       name: 'postrouting',
       hook: 'type nat hook postrouting priority srcnat; policy accept',
@@ -298,14 +303,23 @@ function ipv6Mask(prefix: number): string {
   return words.join(':');
 }
 
-/** NAT: mark the conntrack entry (counters, masquerade), clear the scratch mark, DNAT. DR: rewrite MACs, forward. */
+/**
+ * NAT: mark the conntrack entry (counters, masquerade), clear the scratch mark, DNAT. DR: rewrite MACs,
+ * forward. A local real server (IPVS's LOCALNODE): DR accepts the packet unchanged into the director's own
+ * stack (whatever listens on VIP:port gets it); NAT redirects to a loopback server (DNAT to 127/8 would need
+ * route_localnet) and DNATs to another local address as to any real server.
+ */
 function realAction(s: NftServiceView, r: NftRealView): string {
   if (s.mode === 'dr') {
+    if (r.local) return `counter name r${r.mark}_in meta mark set 0 accept`;
     return `counter name r${r.mark}_in meta mark set 0 ether saddr set ${s.deviceMac} ether daddr set ${r.mac} fwd to "${s.device}"`;
   }
+  const head = `ct mark set ${r.mark} meta mark set 0 meta l4proto ${s.protocol}`;
+  if (r.local && isLoopback(r.address))
+    return s.port === 0 ? `${head} redirect` : `${head} redirect to :${r.port}`;
   const bracketed = s.family === 6 ? `[${r.address}]` : r.address;
   const to = s.port === 0 ? r.address : `${bracketed}:${r.port}`;
-  return `ct mark set ${r.mark} meta mark set 0 meta l4proto ${s.protocol} dnat ${l3(s)} to ${to}`;
+  return `${head} dnat ${l3(s)} to ${to}`;
 }
 
 function seconds(ms: number): number {

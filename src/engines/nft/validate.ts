@@ -3,6 +3,7 @@ import type { ServiceSpec } from '../../director/virtual-service.ts';
 import { addressFamily } from '../../model/endpoint.ts';
 import { WebfarmError } from '../../model/errors.ts';
 import type { SchedulerName } from '../../scheduler/scheduler.ts';
+import { isLoopback } from './local-real.ts';
 import type { NftMode } from './nft-model.ts';
 
 /** Schedulers the kernel path can express as a slot table (slots.ts). */
@@ -21,10 +22,14 @@ const WHY_NOT: Partial<Record<SchedulerName, string>> = {
 /** What checkService reads: a VirtualService fits, and so does a service built from a config file. */
 export interface NftCheckInput {
   readonly id: string;
-  readonly spec: Pick<ServiceSpec, 'scheduler' | 'onePacket' | 'proxyProtocol' | 'address' | 'passive'>;
+  readonly spec: Pick<ServiceSpec, 'scheduler' | 'onePacket' | 'proxyProtocol' | 'address' | 'passive'> & {
+    /** Checks the port of a local real server under direct routing when given. */
+    readonly port?: number;
+  };
   readonly dests: ReadonlyArray<{
     readonly id: string;
     readonly address: string;
+    readonly port?: number;
     readonly forward: ForwardMethod;
     readonly upperThreshold?: number;
     readonly lowerThreshold?: number;
@@ -37,7 +42,7 @@ export type NftProblemField =
   | 'one_packet'
   | 'proxy_protocol'
   | 'passive_health'
-  | { readonly real: number; readonly field: 'forward' | 'address' | 'upper_threshold' };
+  | { readonly real: number; readonly field: 'forward' | 'address' | 'port' | 'upper_threshold' };
 
 export interface NftProblem {
   readonly field: NftProblemField;
@@ -50,8 +55,16 @@ export interface NftProblem {
  * one-packet scheduling, the PROXY protocol, passive health (proxy-only), thresholds (not enforced by the
  * kernel path), tunnelling (-i: no IPIP in this kernel), real servers mixing NAT and DR, or of another
  * address family than the VIP. Used at start (checkService) and by `webfarm check` (config/semantic.ts).
+ *
+ * A real server for which `isLocal` holds (default: loopback; the engine also knows the director's own
+ * addresses) is served locally, as IPVS's LOCALNODE: its `forward` is not checked and does not count as a
+ * method of the service. Under direct routing it receives the packets unchanged, so it must use the
+ * service's port.
  */
-export function nftProblems(svc: NftCheckInput): NftProblem[] {
+export function nftProblems(
+  svc: NftCheckInput,
+  isLocal: (address: string) => boolean = isLoopback,
+): NftProblem[] {
   const out: NftProblem[] = [];
   const s = svc.spec;
   if (!KERNEL_SCHEDULERS.includes(s.scheduler)) {
@@ -73,13 +86,22 @@ export function nftProblems(svc: NftCheckInput): NftProblem[] {
       field: 'passive_health',
       message: 'passive health watches proxied connections; it needs the proxy engine',
     });
+  const dr = svc.dests.some((d) => d.forward === 'route' && !isLocal(d.address));
   svc.dests.forEach((d, real) => {
-    if (d.forward === 'tunnel')
+    const local = isLocal(d.address);
+    if (local && dr && s.port !== undefined && s.port !== 0 && d.port !== undefined && d.port !== s.port)
+      out.push({
+        field: { real, field: 'port' },
+        message: `real server ${d.id} is local to the director: under direct routing it gets the packets unchanged, so it must listen on the service's port ${s.port} (on the virtual address or any address)`,
+      });
+    if (local) {
+      // Local delivery, whatever forward says (IPVS's LOCALNODE).
+    } else if (d.forward === 'tunnel')
       out.push({
         field: { real, field: 'forward' },
         message: 'tunnelling (-i) is not offered: this kernel has no IPIP',
       });
-    if (d.forward === 'local')
+    else if (d.forward === 'local')
       out.push({
         field: { real, field: 'forward' },
         message: 'local forwarding is not available in the nft engine',
@@ -95,8 +117,9 @@ export function nftProblems(svc: NftCheckInput): NftProblem[] {
         message: `real server ${d.id} is not of the virtual address's family`,
       });
   });
-  const methods = new Set(svc.dests.map((d) => d.forward));
-  const mixed = svc.dests.findIndex((d) => d.forward !== svc.dests[0]?.forward);
+  const remote = svc.dests.map((d, real) => ({ d, real })).filter((x) => !isLocal(x.d.address));
+  const methods = new Set(remote.map((x) => x.d.forward));
+  const mixed = remote.find((x) => x.d.forward !== remote[0]?.d.forward)?.real ?? -1;
   if (methods.has('masq') && methods.has('route') && mixed >= 0)
     out.push({
       field: { real: mixed, field: 'forward' },
@@ -108,10 +131,15 @@ export function nftProblems(svc: NftCheckInput): NftProblem[] {
 
 /**
  * The forwarding mode of a service under the nft engine, or the first of nftProblems as a
- * WF_ERR_NFT_UNSUPPORTED naming the service. Pure.
+ * WF_ERR_NFT_UNSUPPORTED naming the service. Pure. The mode follows the real servers that are not local;
+ * a service with local ones only follows their `forward` (route → DR, anything else → NAT).
  */
-export function checkService(svc: NftCheckInput): NftMode {
-  const first = nftProblems(svc)[0];
+export function checkService(
+  svc: NftCheckInput,
+  isLocal: (address: string) => boolean = isLoopback,
+): NftMode {
+  const first = nftProblems(svc, isLocal)[0];
   if (first) throw new WebfarmError('WF_ERR_NFT_UNSUPPORTED', `service ${svc.id}: ${first.message}`);
-  return svc.dests.some((d) => d.forward === 'route') ? 'dr' : 'nat';
+  const remote = svc.dests.filter((d) => !isLocal(d.address));
+  return (remote.length > 0 ? remote : svc.dests).some((d) => d.forward === 'route') ? 'dr' : 'nat';
 }
