@@ -6,26 +6,27 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { adminRequest } from '../admin/client.ts';
 import { brokenConfig, prepareDirectorConfig } from './director-config.ts';
-import { LabTopology, lineFrom } from './netns.ts';
+import { lineFrom } from './child-lines.ts';
+import { Topology } from './netns.ts';
 import type { DirectorHost, RealHost, Scenario } from './scenario-schema.ts';
 import { WebServers } from './web-servers.ts';
 
 /**
  * The effects side of the lab: builds a scenario's hosts in namespaces, runs what each host runs
  * (webfarm directors, built-in web servers, clients, the serial cable) and offers the primitive faults.
- * Every process is started through LabTopology and ended by PID in destroy().
+ * Every process is started through Topology (netns.ts) and ended by PID in destroy().
  */
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WEBFARM = join(ROOT, 'bin', 'webfarm.js');
 
 export class LabFarm {
-  readonly topo: LabTopology;
+  readonly topo: Topology;
   readonly dir: string;
   readonly web: WebServers;
   readonly #s: Scenario;
   readonly #base: string;
-  readonly #directors = new Map<string, ChildProcessWithoutNullStreams>();
+  readonly #directors = new Map<string, { child: ChildProcessWithoutNullStreams; started: boolean }>();
   readonly #configs = new Map<string, { path: string; text: string; socket: string }>();
   readonly #logs = new Map<string, string[]>();
   #socat: ChildProcessWithoutNullStreams | undefined;
@@ -34,7 +35,7 @@ export class LabFarm {
   constructor(scenario: Scenario, file: string) {
     this.#s = scenario;
     this.#base = dirname(resolve(file));
-    this.topo = new LabTopology('lab');
+    this.topo = new Topology('lab');
     this.web = new WebServers(this.topo);
     this.dir = mkdtempSync(join(tmpdir(), 'wf-lab-'));
   }
@@ -49,8 +50,9 @@ export class LabFarm {
 
   /** Namespaces, addresses, web servers, the cable, the files and the director configs. */
   async build(): Promise<void> {
-    await this.topo.addSwitch();
-    for (const h of this.#s.hosts) await this.topo.addHost(h.name, `${h.address}/24`);
+    await this.topo.addSwitch(['lan']);
+    for (const h of this.#s.hosts)
+      await this.topo.addHost(h.name, [{ bridge: 'lan', dev: 'eth0', addrs: [`${h.address}/24`] }]);
     for (const [name, path] of Object.entries(this.#s.files)) {
       const to = join(this.dir, name);
       copyFileSync(resolve(this.#base, path), to);
@@ -73,7 +75,8 @@ export class LabFarm {
     const cfg = this.#configs.get(name);
     if (!cfg) throw new Error(`${name} is not a director`);
     const child = this.topo.spawn(name, [process.execPath, WEBFARM, 'run', '-c', cfg.path]);
-    this.#directors.set(name, child);
+    const director = { child, started: false };
+    this.#directors.set(name, director);
     const log = this.#logs.get(name) ?? [];
     this.#logs.set(name, log);
     child.stderr.on('data', (d: Buffer) => {
@@ -81,11 +84,12 @@ export class LabFarm {
       if (log.length > 200) log.splice(0, log.length - 200);
     });
     await lineFrom(child, (l) => l.includes('press Ctrl-C'), `${name} to start`, ms);
+    director.started = true;
   }
 
   /** Send `signal` to a director by PID; for SIGKILL/SIGTERM resolve when it has exited. */
   async signalDirector(name: string, signal: NodeJS.Signals): Promise<void> {
-    const child = this.#directors.get(name);
+    const child = this.#directors.get(name)?.child;
     if (!child || child.exitCode !== null || child.signalCode !== null)
       throw new Error(`${name} is not running`);
     const exited = once(child, 'exit');
@@ -94,17 +98,21 @@ export class LabFarm {
   }
 
   /**
-   * Which running directors hold `vip` on eth0 right now (`ip -j addr` in each namespace). A director
-   * killed with SIGKILL leaves its address configured (as heartbeat did; `webfarm run` releases a stale
-   * address when it starts again): that host is not counted, its process being gone. A stopped one is.
+   * Which directors hold `vip` on eth0 right now (`ip -j addr` in each namespace), split in two:
+   * `owners`, whose `webfarm run` has started and still runs (a SIGSTOPped one included), and `stale`, the
+   * rest. A director killed with SIGKILL leaves its address configured (as heartbeat did); started again,
+   * it keeps it until `webfarm run` releases it during its start (before it says it runs), so the length
+   * of that window is the node's start-up time, not a decision of the director: such an address is stale
+   * until the director has started. Once started, a director still holding it is an owner.
    */
-  async owners(vip: string): Promise<string[]> {
-    const running = this.directors.filter((d) => {
-      const c = this.#directors.get(d);
-      return c !== undefined && c.exitCode === null && c.signalCode === null;
-    });
+  async owners(vip: string): Promise<{ owners: string[]; stale: string[] }> {
+    const up = new Set(
+      [...this.#directors]
+        .filter(([, d]) => d.started && d.child.exitCode === null && d.child.signalCode === null)
+        .map(([n]) => n),
+    );
     const held = await Promise.all(
-      running.map(async (d) => {
+      this.directors.map(async (d) => {
         const r = await this.topo
           .exec('')
           .run(['ip', '-n', this.topo.ns(d), '-j', '-4', 'addr', 'show', 'dev', 'eth0']);
@@ -112,7 +120,8 @@ export class LabFarm {
         return (links[0]?.addr_info ?? []).some((a) => a.local === vip) ? d : undefined;
       }),
     );
-    return held.filter((d): d is string => d !== undefined);
+    const holders = held.filter((d): d is string => d !== undefined);
+    return { owners: holders.filter((d) => up.has(d)), stale: holders.filter((d) => !up.has(d)) };
   }
 
   startClients(): void {

@@ -51,7 +51,8 @@ export async function runLab(o: LabRunOptions): Promise<LabResult> {
     sampler = (async () => {
       while (sampling) {
         const t = Date.now();
-        samples.push({ t, owners: await farm.owners(s.vip).catch(() => []) });
+        const held = await farm.owners(s.vip).catch(() => ({ owners: [], stale: [] }));
+        samples.push({ t, owners: held.owners, ...(held.stale.length > 0 ? { stale: held.stale } : {}) });
         await sleep(Math.max(0, SAMPLE_MS - (Date.now() - t)));
       }
     })();

@@ -3,20 +3,17 @@ import { once } from 'node:events';
 import { type ExecRunner, netnsExec, spawnExec } from '../engines/nft/exec-runner.ts';
 
 /**
- * Network namespaces on one bridge (moved here from test/system/support/netns.ts so the product's lab
- * can use them): unique names (prefix + pid), the bridge in a switch namespace, no default route out.
- * Every namespace and process made here is removed by destroy(), which callers run whatever happened;
- * processes are ended by their PID.
+ * Network-namespace topologies, the one module for the lab and the system tests (DESIGN §7): bridges in a
+ * switch namespace `sw`, hosts with one veth per link into it, addresses only from the documentation
+ * ranges, lo up, no default route out. Names are unique per run: `wf<tag><pid>-<host>` (the dash keeps
+ * pid 12 from matching pid 123's namespaces). Every namespace and process made here is removed by
+ * destroy(), which callers run whatever happened (a failed build included); processes are ended by PID.
  */
 
-/** Why the lab cannot run here (root, ip netns, nft, socat), or undefined when it can. */
-export function labUnavailable(): string | undefined {
-  if (process.getuid?.() !== 0) return 'the lab needs root (ip netns, nft)';
-  for (const argv of [
-    ['ip', '-V'],
-    ['nft', '--version'],
-    ['socat', '-V'],
-  ]) {
+/** Why namespaces cannot be used here (root, ip netns, nft, and `tools` such as socat), or undefined. */
+export function netnsUnavailable(tools: readonly string[] = []): string | undefined {
+  if (process.getuid?.() !== 0) return 'needs root (ip netns, nft)';
+  for (const argv of [['ip', '-V'], ['nft', '--version'], ...tools.map((t) => [t, '-V'])]) {
     const r = spawnSync(argv[0] as string, argv.slice(1), { stdio: 'ignore' });
     if (r.error || r.status !== 0) return `${argv[0]} is not available`;
   }
@@ -26,20 +23,39 @@ export function labUnavailable(): string | undefined {
   return add.status === 0 ? undefined : 'ip netns add failed (no network namespaces here)';
 }
 
-export class LabTopology {
+/** Why the lab cannot run here (it also needs socat for the serial cable), or undefined when it can. */
+export function labUnavailable(): string | undefined {
+  return netnsUnavailable(['socat']);
+}
+
+/** One interface of a host: `dev` in the host, its peer enslaved to `bridge` in the switch namespace. */
+export interface Link {
+  readonly bridge: string;
+  readonly dev: string;
+  /** CIDRs, e.g. 192.0.2.4/24; may be empty. */
+  readonly addrs: readonly string[];
+}
+
+export class Topology {
   readonly prefix: string;
   readonly #namespaces: string[] = [];
   readonly #children = new Set<ChildProcessWithoutNullStreams>();
   #port = 0;
 
+  /** `tag`: short, unique per caller (test file, the lab); part of every namespace name. */
   constructor(tag: string) {
-    this.prefix = `wf${tag}${process.pid}`;
+    this.prefix = `wf${tag}${process.pid}-`;
   }
 
   ns(host: string): string {
     return `${this.prefix}${host}`;
   }
 
+  get switchNs(): string {
+    return this.ns('sw');
+  }
+
+  /** A runner for `host`'s namespace; '' = the namespace this process runs in. */
   exec(host: string): ExecRunner {
     return host === '' ? spawnExec : netnsExec(this.ns(host));
   }
@@ -51,24 +67,37 @@ export class LabTopology {
     return r.stdout;
   }
 
-  /** The switch namespace with one bridge `lan` (multicast snooping off: broadcasts reach everyone). */
-  async addSwitch(): Promise<void> {
+  /** The switch namespace with these bridges (multicast snooping off: broadcasts reach every port). */
+  async addSwitch(bridges: readonly string[]): Promise<void> {
     await this.#addNs('sw');
-    await this.run('sw', ['ip', 'link', 'add', 'lan', 'type', 'bridge']);
-    await this.run('sw', ['ip', 'link', 'set', 'lan', 'type', 'bridge', 'mcast_snooping', '0']);
-    await this.run('sw', ['ip', 'link', 'set', 'lan', 'up']);
+    for (const b of bridges) {
+      await this.run('sw', ['ip', 'link', 'add', b, 'type', 'bridge']);
+      await this.run('sw', ['ip', 'link', 'set', b, 'type', 'bridge', 'mcast_snooping', '0']);
+      await this.run('sw', ['ip', 'link', 'set', b, 'up']);
+    }
   }
 
-  /** A host with eth0 on the bridge carrying `cidr`; lo up; no default route. */
-  async addHost(host: string, cidr: string): Promise<void> {
+  /** A host with one veth per link into the switch namespace; lo up; no default route. */
+  async addHost(host: string, links: readonly Link[]): Promise<void> {
     await this.#addNs(host);
     await this.run(host, ['ip', 'link', 'set', 'lo', 'up']);
-    const peer = `p${++this.#port}`;
-    const args = ['ip', 'link', 'add', 'eth0', 'netns', this.ns(host), 'type', 'veth', 'peer', 'name', peer];
-    await this.run('', [...args, 'netns', this.ns('sw')]);
-    await this.run('sw', ['ip', 'link', 'set', peer, 'master', 'lan', 'up']);
-    await this.run(host, ['ip', 'addr', 'add', cidr, 'dev', 'eth0']);
-    await this.run(host, ['ip', 'link', 'set', 'eth0', 'up']);
+    for (const l of links) {
+      const peer = `p${++this.#port}`;
+      const veth = ['ip', 'link', 'add', l.dev, 'netns', this.ns(host), 'type', 'veth', 'peer', 'name', peer];
+      await this.run('', [...veth, 'netns', this.switchNs]);
+      await this.run('sw', ['ip', 'link', 'set', peer, 'master', l.bridge, 'up']);
+      for (const a of l.addrs) await this.run(host, ['ip', 'addr', 'add', a, 'dev', l.dev]);
+      await this.run(host, ['ip', 'link', 'set', l.dev, 'up']);
+    }
+  }
+
+  /** The MAC address of `dev` in `host`. */
+  async mac(host: string, dev: string): Promise<string> {
+    const [link] = JSON.parse(await this.run(host, ['ip', '-j', 'link', 'show', 'dev', dev])) as Array<{
+      address: string;
+    }>;
+    if (link === undefined) throw new Error(`${host}: no ${dev}`);
+    return link.address;
   }
 
   /** Start a long-lived process in `host` ('sw' for the switch); ended by destroy(). */
@@ -96,7 +125,7 @@ export class LabTopology {
       .map((c) => c.pid ?? 0);
   }
 
-  /** SIGCONT then SIGKILL every process started here (by PID), then delete the namespaces. */
+  /** SIGCONT (a stopped one) then SIGKILL every process started here, by PID; then delete the namespaces. */
   async destroy(): Promise<void> {
     for (const c of [...this.#children]) {
       if (c.exitCode !== null || c.signalCode !== null) continue;
@@ -116,48 +145,4 @@ export class LabTopology {
     await this.run('', ['ip', 'netns', 'add', this.ns(host)]);
     this.#namespaces.push(this.ns(host));
   }
-}
-
-/** Resolve with the first stdout line of `child` that satisfies `pred`; bounded by `ms`. */
-export function lineFrom(
-  child: ChildProcessWithoutNullStreams,
-  pred: (line: string) => boolean,
-  what: string,
-  ms = 5000,
-): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    const done = (f: () => void) => {
-      clearTimeout(timer);
-      child.stdout.off('data', onData);
-      child.off('exit', onExit);
-      f();
-    };
-    const timer = setTimeout(
-      () => done(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`))),
-      ms,
-    );
-    const onExit = (code: number | null) =>
-      done(() => reject(new Error(`exited (${code}) waiting for ${what}`)));
-    const onData = (d: Buffer) => {
-      buf += d.toString();
-      const lines = buf.split('\n');
-      buf = lines.pop() ?? '';
-      const hit = lines.find(pred);
-      if (hit !== undefined) done(() => resolve(hit));
-    };
-    child.stdout.on('data', onData);
-    child.on('exit', onExit);
-  });
-}
-
-/** Call `f` with each complete stdout line of `child`. */
-export function onLines(child: ChildProcessWithoutNullStreams, f: (line: string) => void): void {
-  let buf = '';
-  child.stdout.on('data', (d: Buffer) => {
-    buf += d.toString();
-    const lines = buf.split('\n');
-    buf = lines.pop() ?? '';
-    for (const l of lines) f(l);
-  });
 }

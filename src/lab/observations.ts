@@ -6,7 +6,10 @@
 /** The directors whose LAN device carried the VIP at `t` (`ip -j addr`, sampled every ~50 ms). */
 export interface OwnerSample {
   readonly t: number;
+  /** Holders whose `webfarm run` has started and has not exited (lab-farm.ts `owners`). */
   readonly owners: readonly string[];
+  /** Holders that are not: killed, or started again but not yet running (a stale address). Not judged. */
+  readonly stale?: readonly string[];
 }
 
 /** One client request: started at `t`, took `ms`; `body` is the answer (a server's name) or the error. */

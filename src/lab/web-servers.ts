@@ -1,8 +1,8 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import type { LabTopology } from './netns.ts';
-import { lineFrom, onLines } from './netns.ts';
+import { lineFrom, onLines } from './child-lines.ts';
+import type { Topology } from './netns.ts';
 import type { ConnEvent, RequestOutcome } from './observations.ts';
 import type { ClientHost } from './scenario-schema.ts';
 
@@ -30,11 +30,11 @@ export interface WebSpec {
 export class WebServers {
   readonly requests: RequestOutcome[] = [];
   readonly conns: ConnEvent[] = [];
-  readonly #topo: LabTopology;
+  readonly #topo: Topology;
   readonly #web = new Map<string, Web[]>();
   readonly #clients: ChildProcessWithoutNullStreams[] = [];
 
-  constructor(topo: LabTopology) {
+  constructor(topo: Topology) {
     this.#topo = topo;
   }
 
