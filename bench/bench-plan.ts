@@ -2,7 +2,7 @@ import type { FarmPlan } from '../src/director/farm-plan.ts';
 import { REAL_DEFAULTS } from '../src/director/real-server.ts';
 import { DEFAULT_TIMEOUTS } from '../src/director/timeouts.ts';
 import { SERVICE_DEFAULTS } from '../src/director/virtual-service.ts';
-import { type Forward, HOST } from './topology.ts';
+import type { Forward } from './topology.ts';
 
 /** One service per forward (round robin, no persistence, default connect policy), one real server each. */
 export function benchPlan(forwards: readonly Forward[]): FarmPlan {
@@ -14,7 +14,7 @@ export function benchPlan(forwards: readonly Forward[]): FarmPlan {
       spec: {
         name: `bench-${f.protocol}-${f.listen}`,
         protocol: f.protocol,
-        address: HOST,
+        address: f.listenHost,
         port: f.listen,
         scheduler: 'rr',
         flags: [],
@@ -23,7 +23,7 @@ export function benchPlan(forwards: readonly Forward[]): FarmPlan {
         proxyProtocol: 'off',
         connect: SERVICE_DEFAULTS.connect,
       },
-      reals: [{ ...REAL_DEFAULTS, address: HOST, port: f.backend }],
+      reals: [{ ...REAL_DEFAULTS, address: f.backendHost, port: f.backend }],
     })),
   };
 }

@@ -1,18 +1,18 @@
-// Unit tests of the benchmark's pure parts. Not part of `npm test`; run with
+// Unit tests of the benchmark's pure parts (part of `npm test`); alone:
 //   node scripts/run-tests.mjs bench/bench.test.ts
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEFAULTS, parseArgs, parseDuration } from './args.ts';
+import { DEFAULT_CONTROL, DEFAULTS, nftBenchArgv, parseArgs, parseDuration } from './args.ts';
 import { haproxyCfg, nginxConf } from './configs.ts';
 import { DOC_END, DOC_START, replaceResults } from './doc.ts';
 import { busyWarning } from './machine.ts';
 import { parseIperf } from './measure-throughput.ts';
 import { parseUdpLoad } from './measure-udp.ts';
 import { parseCpuSeconds, parseRssKiB } from './proc-stats.ts';
-import { cpuRatioTable, formatNumber, formatSummary, ratioTable } from './report.ts';
+import { cpuRatioTable, formatNumber, formatSummary, sideBySideTable } from './report.ts';
 import type { BenchResult } from './result.ts';
 import { ratio, summarize } from './stats.ts';
-import { formatForward, parseForward } from './topology.ts';
+import { formatForward, parseForward, trafficForwards } from './topology.ts';
 import { parseWrk, wrkArgv } from './wrk.ts';
 
 test('parseArgs: options and errors', () => {
@@ -20,12 +20,31 @@ test('parseArgs: options and errors', () => {
     [[], {}],
     [['--duration', '2s', '--rounds', '1'], { durationS: 2, rounds: 1 }],
     [['--duration=500ms'], { durationS: 0.5 }],
+    [['--seconds', '3'], { durationS: 3 }],
     [['--only', 'close,keepalive'], { only: ['keepalive', 'close'] }],
+    [['--only', 'nft'], { only: ['keepalive', 'close', 'control'] }],
+    [['--only', 'control,http'], { only: ['keepalive', 'close', 'control'] }],
     [['--paths', 'haproxy,direct'], { paths: ['direct', 'haproxy'] }],
+    [['--paths', 'nft,direct'], { paths: ['direct', 'nft-nat', 'nft-dr'] }],
+    [['--paths', 'routed,nft-dr'], { paths: ['routed', 'nft-dr'] }],
+    [
+      ['--control', '100x1000:wrr,10x100:mh', '--control-timeout', '90s'],
+      {
+        controlSizes: [
+          { services: 100, reals: 1000, scheduler: 'wrr' },
+          { services: 10, reals: 100, scheduler: 'mh' },
+        ],
+        controlTimeoutS: 90,
+      },
+    ],
     [['--write-doc', '--idle-conns', '100'], { writeDoc: true, idleConns: 100 }],
     [['--render', 'x.json'], { render: 'x.json' }],
     [['--only', 'nope'], 'unknown "nope"'],
-    [['--rounds', '0'], 'positive integer'],
+    [['--paths', 'ipvs'], 'unknown "ipvs"'],
+    [['--control', '100x1000:sed'], 'bad size'],
+    [['--control', '0x10:rr'], 'bad size'],
+    [['--rounds', '0'], 'whole number ≥ 1'],
+    [['--seconds', '0'], 'must be positive'],
     [['--duration'], 'needs a value'],
     [['--frobnicate'], 'unknown option'],
   ];
@@ -40,6 +59,20 @@ test('parseArgs: options and errors', () => {
     }
   }
   assert.throws(() => parseDuration('5 minutes'));
+  assert.ok(DEFAULT_CONTROL.some((c) => c.services === 100 && c.reals === 1000));
+  assert.deepEqual(DEFAULTS.paths, ['direct', 'haproxy', 'webfarm', 'nft-nat', 'nft-dr']);
+});
+
+test('nft-bench.ts argv: --only nft and one round unless given; --control-only', () => {
+  assert.deepEqual(nftBenchArgv(['--seconds', '3']), ['--rounds', '1', '--only', 'nft', '--seconds', '3']);
+  assert.deepEqual(nftBenchArgv(['--control-only']), ['--rounds', '1', '--only', 'control']);
+  assert.deepEqual(nftBenchArgv(['--rounds=3', '--only', 'keepalive']), [
+    '--rounds=3',
+    '--only',
+    'keepalive',
+  ]);
+  const r = parseArgs(nftBenchArgv(['--seconds', '2']));
+  assert.ok(r.ok && r.value.rounds === 1 && r.value.durationS === 2 && r.value.only.includes('control'));
 });
 
 test('parseWrk: keep-alive and close summaries', () => {
@@ -52,7 +85,16 @@ test('parseWrk: keep-alive and close summaries', () => {
 Requests/sec: 147342.06
 Transfer/sec:     21.92MB
 `;
-  assert.deepEqual(parseWrk(ka), { requests: 736830, seconds: 5, reqPerSec: 147342.06, errors: 0 });
+  assert.deepEqual(parseWrk(ka), {
+    requests: 736830,
+    seconds: 5,
+    reqPerSec: 147342.06,
+    errors: 0,
+    p99Ms: undefined,
+  });
+  const latency = `${ka.replace('Requests/sec', '  Latency Distribution\n     50%  635.91us\n     75%  712.00us\n     90%  800.00us\n     99%    1.25ms\nRequests/sec')}`;
+  assert.equal(parseWrk(latency).p99Ms, 1.25);
+  assert.equal(parseWrk(latency.replace('1.25ms', '900.00us')).p99Ms, 0.9);
   const close = `  61000 requests in 5.01s, 9.20MB read
   Socket errors: connect 0, read 12, write 3, timeout 1
   Non-2xx or 3xx responses: 4
@@ -65,6 +107,7 @@ Requests/sec:  12175.65
     '-t1',
     '-c50',
     '-d5s',
+    '--latency',
     '-H',
     'Connection: close',
     'http://h/',
@@ -94,21 +137,43 @@ test('summaries, ratios and number formatting', () => {
   assert.equal(formatSummary(summarize([1, 2, 3])), '2.0 [1.0–3.0]');
 });
 
-test('ratio table: webfarm/haproxy from medians, only for paths that ran', () => {
+test('side-by-side table: every path with ratios to direct and HAProxy, p99, CPU, errors, skips', () => {
   const r = {
-    options: { ...DEFAULTS, paths: ['direct', 'webfarm', 'haproxy'] },
+    options: { ...DEFAULTS, paths: ['direct', 'haproxy', 'webfarm', 'nft-nat', 'nft-dr'] },
     series: {
       keepalive: {
-        direct: { samples: [{ value: 100 }] },
-        webfarm: { samples: [{ value: 60 }, { value: 70 }, { value: 80 }] },
-        haproxy: { samples: [{ value: 70 }] },
+        direct: { samples: [{ value: 100, cpu: 7, p99Ms: 1, errors: 0 }] },
+        haproxy: { samples: [{ value: 70, cpu: 12, p99Ms: 2 }] },
+        webfarm: { samples: [{ value: 60 }, { value: 70, errors: 2 }, { value: 80, errors: 1 }] },
+        'nft-nat': { samples: [{ value: 91, p99Ms: 1.5, errors: 0 }] },
+        'nft-dr': { samples: [], skipped: 'nft engine: no MAC' },
       },
     },
+    notes: [],
   } as unknown as BenchResult;
-  const t = ratioTable(r);
-  assert.match(t, /webfarm \/ haproxy \| webfarm \/ direct \| haproxy \/ direct \|\n/);
-  assert.match(t, /\| HTTP keep-alive \| 1\.00× \| 0\.70× \| 0\.70× \|/);
-  assert.doesNotMatch(t, /nodepipe/);
+  const t = sideBySideTable(r);
+  assert.match(
+    t,
+    /\| measure \| path \| median \[range\] \| ÷ direct \| ÷ haproxy \| p99 latency \| CPU per unit \| errors \|/,
+  );
+  assert.match(
+    t,
+    /\| HTTP keep-alive \| direct \| 100 req\/s \| 1\.00× \| 1\.43× \| 1\.0 ms \| 7\.0 µs\/req \| 0 \|/,
+  );
+  assert.match(
+    t,
+    /\| HTTP keep-alive \| webfarm \| 70\.0 \[60\.0–80\.0\] req\/s \| 0\.70× \| 1\.00× \| — \| — \| 3 \|/,
+  );
+  assert.match(
+    t,
+    /\| HTTP keep-alive \| nft-nat \| 91\.0 req\/s \| 0\.91× \| 1\.30× \| 1\.5 ms \| — \| 0 \|/,
+  );
+  assert.match(t, /\| HTTP keep-alive \| nft-dr \| n\/a \(nft engine: no MAC\)/);
+  assert.match(
+    t,
+    /\| HTTP keep-alive \| haproxy \| 70\.0 req\/s \| 0\.70× \| 1\.00× \| 2\.0 ms \| 12\.0 µs\/req \| — \|/,
+  );
+  assert.doesNotMatch(t, /nodepipe|routed/);
 });
 
 test("CPU ratio table: haproxy CPU per request over the proxy's", () => {
@@ -151,17 +216,33 @@ test('doc markers: results section replaced, the rest kept', () => {
 });
 
 test('forwards and peer configs', () => {
-  const f = { protocol: 'udp', listen: 19001, backend: 19000 } as const;
-  assert.deepEqual(parseForward(formatForward(f)), f);
+  const [http, iperf, udp] = trafficForwards('webfarm');
+  assert.deepEqual(http, {
+    protocol: 'tcp',
+    listenHost: '203.0.113.1',
+    listen: 18081,
+    backendHost: '198.51.100.11',
+    backend: 18080,
+  });
+  assert.equal(formatForward(http as never), 'tcp:203.0.113.1:18081=198.51.100.11:18080');
+  for (const f of [http, iperf, udp]) assert.deepEqual(parseForward(formatForward(f as never)), f);
+  assert.deepEqual(parseForward('tcp:18082=18080'), {
+    protocol: 'tcp',
+    listenHost: '127.0.0.1',
+    listen: 18082,
+    backendHost: '127.0.0.1',
+    backend: 18080,
+  });
   assert.throws(() => parseForward('sctp:1=2'));
-  const cfg = haproxyCfg([{ protocol: 'tcp', listen: 18082, backend: 18080 }, f], 9900);
+  assert.equal(trafficForwards('haproxy').length, 2, 'HAProxy gets no UDP forward');
+  const cfg = haproxyCfg(trafficForwards('haproxy'), 9900);
   assert.match(cfg, /nbthread 1\n/);
   assert.match(cfg, /mode tcp\n/);
-  assert.match(cfg, /bind 127\.0\.0\.1:18082\n {2}server b1 127\.0\.0\.1:18080/);
-  assert.doesNotMatch(cfg, /19001/);
+  assert.match(cfg, /bind 203\.0\.113\.1:18082\n {2}server b1 198\.51\.100\.11:18080/);
+  assert.doesNotMatch(haproxyCfg([udp as never], 9900), /19001/);
   const nginx = nginxConf('/tmp/x', 18080);
   assert.match(nginx, /access_log off;/);
-  assert.match(nginx, /listen 127\.0\.0\.1:18080/);
+  assert.match(nginx, /listen 18080 /);
   assert.match(nginx, /return 200 "hello\\n"/);
 });
 

@@ -1,8 +1,7 @@
 import type { Forward } from './topology.ts';
-import { HOST } from './topology.ts';
 
 /**
- * nginx as the HTTP backend: one process (`master_process off` = the single worker serves, so its PID is
+ * nginx as the HTTP backend on every address of its host (so also a DR VIP on lo): one process (`master_process off` = the single worker serves, so its PID is
  * the one to stop and measure), `return 200 "hello\n"`, no access log, keep-alive without a request cap.
  */
 export function nginxConf(dir: string, port: number): string {
@@ -23,7 +22,7 @@ http {
   keepalive_requests 100000000;
   keepalive_timeout 300s;
   server {
-    listen ${HOST}:${port} backlog=4096;
+    listen ${port} backlog=4096;
     location / { default_type text/plain; return 200 "hello\\n"; }
   }
 }
@@ -37,7 +36,10 @@ http {
 export function haproxyCfg(forwards: readonly Forward[], maxconn: number): string {
   const sections = forwards
     .filter((f) => f.protocol === 'tcp')
-    .map((f) => `listen l${f.listen}\n  bind ${HOST}:${f.listen}\n  server b1 ${HOST}:${f.backend}\n`);
+    .map(
+      (f) =>
+        `listen l${f.listen}\n  bind ${f.listenHost}:${f.listen}\n  server b1 ${f.backendHost}:${f.backend}\n`,
+    );
   return `global
   nbthread 1
   maxconn ${maxconn}

@@ -24,10 +24,14 @@ function refuseWhenClosing(what: string): void {
   if (closing) throw new Error(`not starting ${what}: shutting down`);
 }
 
-export function start(name: string, argv: readonly string[], cwd?: string): Started {
+/**
+ * Start a tracked child. `group`: it leads a new process group, and stop() signals the whole group (the
+ * child and whatever it started, e.g. the `nft` processes of bench/nft-control.ts).
+ */
+export function start(name: string, argv: readonly string[], cwd?: string, group = false): Started {
   refuseWhenClosing(name);
   const [cmd, ...args] = argv as [string, ...string[]];
-  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd });
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd, detached: group });
   if (child.pid === undefined) throw new Error(`${name}: could not start ${cmd}`);
   let out = '';
   const waiters = new Set<() => void>();
@@ -50,7 +54,7 @@ export function start(name: string, argv: readonly string[], cwd?: string): Star
     output: () => out,
     exited,
     waitForOutput: (re, ms, from = 0) => waitFor(child, () => out.slice(from), re, ms, waiters, name),
-    stop: () => stopChild(child, exited),
+    stop: () => stopChild(child, exited, group),
   };
   running.add(s);
   return s;
@@ -85,9 +89,10 @@ function waitFor(
   });
 }
 
-async function stopChild(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
+async function stopChild(child: ChildProcess, exited: Promise<number | null>, group: boolean): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-  const pid = child.pid;
+  // A group leader's pid is its group id; the negative pid signals the whole group.
+  const pid = group ? -child.pid : child.pid;
   const within = (ms: number) =>
     Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
   try {
@@ -95,7 +100,9 @@ async function stopChild(child: ChildProcess, exited: Promise<number | null>): P
   } catch {
     return;
   }
-  if (await within(5000)) return;
+  const gone = await within(5000);
+  // A group may outlive its leader (a child still finishing): end the rest of it too.
+  if (gone && !group) return;
   try {
     process.kill(pid, 'SIGKILL');
   } catch {

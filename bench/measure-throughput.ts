@@ -1,8 +1,8 @@
 import { run } from './exec.ts';
-import type { Netns } from './netns.ts';
+import type { NsExec } from './netns.ts';
 import { cpuSeconds } from './proc-stats.ts';
 import { type Sample, withCpu } from './sample.ts';
-import { HOST } from './topology.ts';
+import type { Endpoint } from './topology.ts';
 
 export interface IperfResult {
   readonly bitsPerSecond: number;
@@ -23,22 +23,22 @@ export function parseIperf(json: string): IperfResult {
 }
 
 /**
- * One TCP stream for `durationS` through `port` to `iperf3 -s` (client sends, 128 KiB writes).
+ * One TCP stream from `client` for `durationS` through `target` to `iperf3 -s` (client sends, 128 KiB writes).
  * Value: Gbit/s received. CPU: seconds of `cpuPid` (the proxy; for direct, none) per GB (1e9 bytes).
  */
 export async function measureThroughput(
-  ns: Netns,
-  port: number,
+  client: NsExec,
+  target: Endpoint,
   durationS: number,
   cpuPid: number | undefined,
 ): Promise<Sample> {
   const t = String(Math.max(1, Math.round(durationS)));
-  const argv = ns.exec([
+  const argv = client.exec([
     'iperf3',
     '-c',
-    HOST,
+    target.host,
     '-p',
-    String(port),
+    String(target.port),
     '-t',
     t,
     '-J',

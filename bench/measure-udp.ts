@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { run } from './exec.ts';
-import type { Netns } from './netns.ts';
+import type { NsExec } from './netns.ts';
+import type { Endpoint } from './topology.ts';
 import { ROOT } from './peers.ts';
 import { cpuSeconds } from './proc-stats.ts';
 import { type Sample, withCpu } from './sample.ts';
@@ -30,18 +31,18 @@ export const UDP_SIZE = 64;
 export const UDP_WINDOW = 32;
 
 /**
- * Echoed 64-byte datagrams per second through `port` with 32 in flight. CPU: µs of `cpuPid` (the proxy;
+ * Echoed 64-byte datagrams per second from `client` through `target` with 32 in flight. CPU: µs of `cpuPid` (the proxy;
  * for direct, the echo server) per echoed datagram (each is two datagrams through a proxy).
  */
 export async function measureUdp(
-  ns: Netns,
-  port: number,
+  client: NsExec,
+  target: Endpoint,
   durationS: number,
   cpuPid: number | undefined,
 ): Promise<Sample> {
   const script = join(ROOT, 'bench/clients/udp-load.ts');
-  const args = [String(port), String(durationS), String(UDP_WINDOW), String(UDP_SIZE)];
-  const argv = ns.exec([process.execPath, '--import', 'tsx', script, ...args]);
+  const args = [target.host, String(target.port), String(durationS), String(UDP_WINDOW), String(UDP_SIZE)];
+  const argv = client.exec([process.execPath, '--import', 'tsx', script, ...args]);
   const { result, cpuS } = await withCpu(cpuPid, cpuSeconds, () => run(argv, (durationS + 30) * 1000, ROOT));
   if (result.code !== 0) throw new Error(`udp load failed (${result.code}): ${result.out.slice(0, 500)}`);
   const r = parseUdpLoad(result.stdout);

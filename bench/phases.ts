@@ -1,40 +1,60 @@
-import type { BenchOptions, Measure, PathName } from './args.ts';
+import type { BenchOptions, PathName, TrafficMeasure } from './args.ts';
 import type { Started } from './exec.ts';
+import type { Farm } from './farm.ts';
+import { loadPoint } from './machine.ts';
 import { measureHttp } from './measure-http.ts';
 import { measureIdle } from './measure-idle.ts';
 import { measureThroughput } from './measure-throughput.ts';
 import { measureUdp, UDP_SIZE, UDP_WINDOW } from './measure-udp.ts';
-import type { Netns } from './netns.ts';
+import { type NftPath, startNftPath } from './nft-paths.ts';
 import { startHold, startIperfServer, startNginx, startUdpEcho } from './peers.ts';
 import { type ProxyStart, startProxy, udpUnsupported } from './proxies.ts';
+import { formatNumber } from './report.ts';
 import { type BenchResult, MEASURE_INFO, seriesOf } from './result.ts';
 import type { Sample } from './sample.ts';
-import { formatNumber } from './report.ts';
-import { holdForward, HOST, PATH_PORTS, trafficForwards } from './topology.ts';
+import {
+  ADDR,
+  DR_UDP_PORT,
+  holdForward,
+  NFT_PATHS,
+  PATH_TARGETS,
+  PROXY_PATHS,
+  trafficForwards,
+} from './topology.ts';
 import { wrkArgv } from './wrk.ts';
 
-type Log = (line: string) => void;
-const TRAFFIC: readonly Measure[] = ['keepalive', 'close', 'throughput', 'udp'];
+export type Log = (line: string) => void;
+const TRAFFIC: readonly TrafficMeasure[] = ['keepalive', 'close', 'throughput', 'udp'];
+
+/** What one phase works with. */
+export interface PhaseContext {
+  readonly farm: Farm;
+  /** Scratch directory for configs (removed by the caller). */
+  readonly dir: string;
+  readonly opts: BenchOptions;
+  readonly r: BenchResult;
+  readonly log: Log;
+}
 
 /**
- * Backends and proxies up once; then each round runs every traffic measure over every path in turn, so
- * drift in machine load spreads over all paths. A failed sample is noted and the run goes on.
+ * Backends (real server) and proxies (director) up once; then each round runs every traffic measure over
+ * every path in turn, so drift in machine load spreads over all paths. An nft path has its engine started
+ * for its own sample only, so no other path runs through its rules (or the conntrack NAT turns on). A failed
+ * sample is noted and the run goes on.
  */
-export async function runTrafficPhase(
-  ns: Netns,
-  dir: string,
-  opts: BenchOptions,
-  r: BenchResult,
-  log: Log,
-): Promise<void> {
+export async function runTrafficPhase(ctx: PhaseContext): Promise<void> {
+  const { farm, dir, opts, r, log } = ctx;
   const measures = TRAFFIC.filter((m) => opts.only.includes(m));
   if (measures.length === 0) return;
-  const backends = await startBackends(ns, dir, measures);
+  const backends = await startBackends(ctx, measures);
   const proxies = new Map<PathName, ProxyStart>();
-  for (const p of opts.paths) proxies.set(p, await startProxy(p, ns, dir, opts, trafficForwards(p)));
+  for (const p of opts.paths)
+    if (PROXY_PATHS.includes(p))
+      proxies.set(p, await startProxy(p, farm.director, dir, opts, trafficForwards(p)));
   recordCommands(r, measures, opts);
   try {
     for (let round = 1; round <= opts.rounds; round++) {
+      r.loads?.push(loadPoint(`traffic round ${round}`));
       for (const m of measures) {
         for (const p of opts.paths) {
           const s = seriesOf(r, m, p);
@@ -43,9 +63,8 @@ export async function runTrafficPhase(
             s.skipped = why;
             continue;
           }
-          const cpuPid = cpuPidFor(m, p, proxies.get(p), backends);
           try {
-            const sample = await measureOne(ns, m, p, opts, cpuPid);
+            const sample = await measureOnPath(ctx, m, p, cpuPidFor(m, p, proxies.get(p), backends));
             s.samples.push(sample);
             log(`round ${round}/${opts.rounds} ${m} ${p}: ${describe(m, sample)}`);
           } catch (e) {
@@ -62,69 +81,104 @@ export async function runTrafficPhase(
   }
 }
 
+/** One sample; an nft path's engine is up around it, and its errors fail the sample. */
+async function measureOnPath(
+  ctx: PhaseContext,
+  m: TrafficMeasure,
+  p: PathName,
+  cpuPid: number | undefined,
+): Promise<Sample> {
+  if (!NFT_PATHS.includes(p)) return measureOne(ctx, m, p, cpuPid);
+  let nft: NftPath | undefined;
+  try {
+    nft = await startNftPath(p, ctx.farm.directorExec);
+    const sample = await measureOne(ctx, m, p, cpuPid);
+    if (nft.errors.length) throw new Error(`nft engine: ${nft.errors.join('; ')}`);
+    return sample;
+  } finally {
+    await nft?.stop();
+  }
+}
+
 interface Backends {
   nginx?: Started;
   iperf?: Started;
   udp?: Started;
+  udpDr?: Started;
 }
 
-async function startBackends(ns: Netns, dir: string, measures: readonly Measure[]): Promise<Backends> {
+async function startBackends(ctx: PhaseContext, measures: readonly TrafficMeasure[]): Promise<Backends> {
+  const real = ctx.farm.real;
   const b: Backends = {};
-  if (measures.includes('keepalive') || measures.includes('close')) b.nginx = await startNginx(ns, dir);
-  if (measures.includes('throughput')) b.iperf = await startIperfServer(ns);
-  if (measures.includes('udp')) b.udp = await startUdpEcho(ns);
+  if (measures.includes('keepalive') || measures.includes('close')) b.nginx = await startNginx(real, ctx.dir);
+  if (measures.includes('throughput')) b.iperf = await startIperfServer(real);
+  if (measures.includes('udp')) {
+    b.udp = await startUdpEcho(real);
+    if (ctx.opts.paths.includes('nft-dr')) b.udpDr = await startUdpEcho(real, DR_UDP_PORT, ADDR.drVip);
+  }
   return b;
 }
 
-function skipReason(m: Measure, p: PathName, proxy: ProxyStart | undefined): string | undefined {
-  if (m === 'udp' && udpUnsupported(p)) return udpUnsupported(p);
-  if (p !== 'direct' && proxy && !proxy.ok) return proxy.reason;
+function skipReason(m: TrafficMeasure, p: PathName, proxy: ProxyStart | undefined): string | undefined {
+  if (m === 'udp' && PATH_TARGETS[p].udp === undefined) return udpUnsupported(p);
+  if (proxy && !proxy.ok) return proxy.reason;
   return undefined;
 }
 
-/** Whose CPU to charge: the proxy; for direct, the backend that does the work (nginx, echo server). */
-function cpuPidFor(m: Measure, p: PathName, proxy: ProxyStart | undefined, b: Backends): number | undefined {
-  if (p !== 'direct') return proxy?.ok ? proxy.proc.pid : undefined;
+/**
+ * Whose CPU to charge: the proxy; for direct, the backend that does the work (nginx, echo server). Routed
+ * and nft paths work in the kernel (softirq), which no process is charged for: none.
+ */
+function cpuPidFor(
+  m: TrafficMeasure,
+  p: PathName,
+  proxy: ProxyStart | undefined,
+  b: Backends,
+): number | undefined {
+  if (proxy) return proxy.ok ? proxy.proc.pid : undefined;
+  if (p !== 'direct') return undefined;
   if (m === 'keepalive' || m === 'close') return b.nginx?.pid;
   if (m === 'udp') return b.udp?.pid;
   return undefined;
 }
 
 function measureOne(
-  ns: Netns,
-  m: Measure,
+  ctx: PhaseContext,
+  m: TrafficMeasure,
   p: PathName,
-  o: BenchOptions,
   cpuPid: number | undefined,
 ): Promise<Sample> {
-  const ports = PATH_PORTS[p];
+  const { farm, opts: o } = ctx;
+  const t = PATH_TARGETS[p];
   switch (m) {
     case 'keepalive':
     case 'close':
       return measureHttp(
-        ns,
-        ports.http,
+        farm.client,
+        t.http,
         { durationS: o.durationS, connections: o.connections, close: m === 'close' },
         cpuPid,
       );
     case 'throughput':
-      return measureThroughput(ns, ports.iperf, o.durationS, cpuPid);
+      return measureThroughput(farm.client, t.iperf, o.durationS, cpuPid);
     case 'udp':
-      return measureUdp(ns, ports.udp as number, o.durationS, cpuPid);
+      if (!t.udp) throw new Error(`${p} has no UDP target`);
+      return measureUdp(farm.client, t.udp, o.durationS, cpuPid);
     case 'idle':
       throw new Error('idle is measured in its own phase');
   }
 }
 
-function describe(m: Measure, s: Sample): string {
+function describe(m: TrafficMeasure, s: Sample): string {
   const info = MEASURE_INFO[m];
   const cpu = s.cpu === undefined ? '' : `, ${formatNumber(s.cpu)} ${info.cpuUnit}`;
+  const p99 = s.p99Ms === undefined ? '' : `, p99 ${formatNumber(s.p99Ms)} ms`;
   const err = s.errors ? `, ${s.errors} errors` : '';
-  return `${formatNumber(s.value)} ${info.unit}${cpu}${err}`;
+  return `${formatNumber(s.value)} ${info.unit}${p99}${cpu}${err}`;
 }
 
-function recordCommands(r: BenchResult, measures: readonly Measure[], o: BenchOptions): void {
-  const url = `http://${HOST}:PORT/`;
+function recordCommands(r: BenchResult, measures: readonly TrafficMeasure[], o: BenchOptions): void {
+  const url = 'http://TARGET/';
   const t = String(Math.max(1, Math.round(o.durationS)));
   for (const m of measures) {
     if (m === 'keepalive' || m === 'close')
@@ -135,42 +189,47 @@ function recordCommands(r: BenchResult, measures: readonly Measure[], o: BenchOp
       })
         .map((a) => (a.includes(' ') ? `'${a}'` : a))
         .join(' ');
-    if (m === 'throughput')
-      r.commands[m] = `iperf3 -c ${HOST} -p PORT -t ${t} -J  (server: iperf3 -s -p 5201)`;
+    if (m === 'throughput') r.commands[m] = `iperf3 -c HOST -p PORT -t ${t} -J  (server: iperf3 -s -p 5201)`;
     if (m === 'udp')
       r.commands[m] =
-        `node --import tsx bench/clients/udp-load.ts PORT ${o.durationS} ${UDP_WINDOW} ${UDP_SIZE}  (echo: bench/servers/udp-echo.ts)`;
+        `node --import tsx bench/clients/udp-load.ts HOST PORT ${o.durationS} ${UDP_WINDOW} ${UDP_SIZE}  (echo: bench/servers/udp-echo.ts)`;
   }
+}
+
+/** Why a path has no idle-connection RSS figure, or undefined when it has one (the proxies). */
+function idleSkip(p: PathName): string | undefined {
+  if (p === 'direct' || p === 'routed') return 'no proxy';
+  if (NFT_PATHS.includes(p)) return 'kernel path: no process (conntrack memory not measured)';
+  return undefined;
 }
 
 /**
  * RSS per idle connection: a fresh proxy per path and round (so earlier traffic does not leave a grown heap
- * behind), idle connections opened through it to the hold backend.
+ * behind), idle connections opened through it from the client to the hold backend.
  */
-export async function runIdlePhase(
-  ns: Netns,
-  dir: string,
-  opts: BenchOptions,
-  r: BenchResult,
-  log: Log,
-): Promise<void> {
-  const hold = await startHold(ns);
-  r.commands.idle = `prlimit --nofile=20000:20000 node --import tsx bench/clients/idle-conns.ts PORT ${opts.idleConns}  (backend: bench/servers/tcp-hold.ts)`;
+export async function runIdlePhase(ctx: PhaseContext): Promise<void> {
+  const { farm, dir, opts, r, log } = ctx;
+  const hold = await startHold(farm.real);
+  r.commands.idle = `prlimit --nofile=20000:20000 node --import tsx bench/clients/idle-conns.ts HOST PORT ${opts.idleConns}  (backend: bench/servers/tcp-hold.ts)`;
   try {
     for (let round = 1; round <= opts.rounds; round++) {
+      r.loads?.push(loadPoint(`idle round ${round}`));
       for (const p of opts.paths) {
         const s = seriesOf(r, 'idle', p);
-        if (p === 'direct') {
-          s.skipped = 'no proxy';
+        const skip = idleSkip(p);
+        if (skip) {
+          s.skipped = skip;
           continue;
         }
-        const proxy = await startProxy(p, ns, dir, opts, [holdForward(p)]);
+        const fwd = holdForward(p);
+        const proxy = await startProxy(p, farm.director, dir, opts, [fwd]);
         if (!proxy.ok) {
           s.skipped = proxy.reason;
           continue;
         }
         try {
-          const sample = await measureIdle(ns, PATH_PORTS[p].hold, opts.idleConns, proxy.proc, hold);
+          const target = { host: fwd.listenHost, port: fwd.listen };
+          const sample = await measureIdle(farm.client, target, opts.idleConns, proxy.proc, hold);
           s.samples.push(sample);
           log(`round ${round}/${opts.rounds} idle ${p}: ${formatNumber(sample.value)} MiB per 10k`);
         } catch (e) {

@@ -2,18 +2,18 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchOptions, PathName } from './args.ts';
 import type { Started } from './exec.ts';
-import type { Netns } from './netns.ts';
+import type { NsExec } from './netns.ts';
 import { ROOT, startHaproxy, startNodepipe, startWebfarm } from './peers.ts';
 import type { Forward } from './topology.ts';
 
 export const ENGINE_FILE = join(ROOT, 'src/engines/proxy/proxy-engine.ts');
 
-/** A proxy process for `path`, or the reason there is none. `direct` has none by definition. */
+/** A proxy process for `path` (in the director), or the reason there is none (direct, routed, nft: none). */
 export type ProxyStart = { ok: true; proc: Started } | { ok: false; reason: string };
 
 export async function startProxy(
   path: PathName,
-  ns: Netns,
+  ns: NsExec,
   dir: string,
   opts: BenchOptions,
   forwards: readonly Forward[],
@@ -21,6 +21,9 @@ export async function startProxy(
   try {
     switch (path) {
       case 'direct':
+      case 'routed':
+      case 'nft-nat':
+      case 'nft-dr':
         return { ok: false, reason: 'no proxy' };
       case 'webfarm':
         if (!existsSync(ENGINE_FILE)) return { ok: false, reason: 'proxy engine not built yet' };
@@ -35,9 +38,9 @@ export async function startProxy(
   }
 }
 
-/** Why a path cannot carry UDP, or undefined when it can. */
+/** Why a path cannot carry UDP (asked only for paths without a UDP target). */
 export function udpUnsupported(path: PathName): string | undefined {
   if (path === 'haproxy') return 'HAProxy 2.6 has no generic UDP proxying';
   if (path === 'nodepipe') return 'TCP only';
-  return undefined;
+  return 'no UDP target';
 }

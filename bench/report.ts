@@ -1,14 +1,12 @@
-import { MEASURES, type Measure, type PathName } from './args.ts';
+import { MEASURES, type PathName, type TrafficMeasure } from './args.ts';
+import { controlTable } from './control.ts';
+import { busyThreshold, loadVerdict } from './machine.ts';
 import { type BenchResult, MEASURE_INFO, type Series } from './result.ts';
 import { type Summary, ratio, summarize } from './stats.ts';
+import { NFT_PATHS } from './topology.ts';
 
-/** Ratio columns: numerator / denominator of medians. */
-const RATIOS: ReadonlyArray<readonly [PathName, PathName]> = [
-  ['webfarm', 'haproxy'],
-  ['webfarm', 'direct'],
-  ['haproxy', 'direct'],
-  ['nodepipe', 'haproxy'],
-];
+/** The kernel paths' target against direct (issue #5): nft ÷ direct ≥ 0.95×. */
+export const NFT_TARGET = 0.95;
 
 /** 147512 → "147.5k", 12.345 → "12.3", 0.5 → "0.50". */
 export function formatNumber(x: number): string {
@@ -24,19 +22,19 @@ export function formatSummary(s: Summary | undefined): string {
   return `${formatNumber(s.median)} [${formatNumber(s.min)}–${formatNumber(s.max)}]`;
 }
 
-function cell(series: Series | undefined, pick: 'value' | 'cpu'): string {
-  if (!series) return '—';
-  if (series.skipped && series.samples.length === 0) return `n/a (${series.skipped})`;
-  const values = series.samples.map((s) => s[pick]).filter((v): v is number => v !== undefined);
-  return formatSummary(summarize(values));
-}
-
 function valueSummary(series: Series | undefined): Summary | undefined {
   return summarize(series?.samples.map((s) => s.value) ?? []);
 }
 
-function measuresIn(r: BenchResult): Measure[] {
-  return MEASURES.filter((m) => r.series[m] !== undefined);
+function pick(
+  series: Series | undefined,
+  f: (s: Series['samples'][number]) => number | undefined,
+): Summary | undefined {
+  return summarize(series?.samples.map(f).filter((v): v is number => v !== undefined) ?? []);
+}
+
+function measuresIn(r: BenchResult): TrafficMeasure[] {
+  return MEASURES.filter((m): m is TrafficMeasure => m !== 'control' && r.series[m] !== undefined);
 }
 
 function pathsIn(r: BenchResult): PathName[] {
@@ -48,40 +46,49 @@ function table(head: string[], rows: string[][]): string {
   return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
-/** Absolute numbers: median [min–max] of the rounds, per measure and path. */
-export function valuesTable(r: BenchResult): string {
-  const paths = pathsIn(r);
-  const rows = measuresIn(r).map((m) => [
-    `${MEASURE_INFO[m].title} (${MEASURE_INFO[m].unit})`,
-    ...paths.map((p) => cell(r.series[m]?.[p], 'value')),
-  ]);
-  return table(['measure', ...paths], rows);
-}
+const times = (x: number | undefined) => (x === undefined ? '—' : `${x.toFixed(2)}×`);
 
-/** CPU of the process under test per unit of work. */
-export function cpuTable(r: BenchResult): string {
+/**
+ * Every path side by side, one row per measure and path: median [min–max] of the rounds, the ratios of the
+ * medians to direct and to HAProxy, p99 latency (HTTP), CPU of the process under test per unit of work
+ * (proxies; direct: nginx / the echo server; routed and nft: kernel, no process) and the errors of all rounds.
+ */
+export function sideBySideTable(r: BenchResult): string {
   const paths = pathsIn(r);
-  const rows = measuresIn(r)
-    .filter((m) => MEASURE_INFO[m].cpuUnit !== '')
-    .map((m) => [
-      `${MEASURE_INFO[m].title} (${MEASURE_INFO[m].cpuUnit})`,
-      ...paths.map((p) => cell(r.series[m]?.[p], 'cpu')),
-    ]);
-  return table(['measure', ...paths], rows);
-}
-
-/** Ratios of medians, for the ratio columns whose two paths were both run. */
-export function ratioTable(r: BenchResult): string {
-  const paths = pathsIn(r);
-  const cols = RATIOS.filter(([a, b]) => paths.includes(a) && paths.includes(b));
-  const rows = measuresIn(r).map((m) => [
-    MEASURE_INFO[m].title + (MEASURE_INFO[m].higherIsBetter ? '' : ' (lower is better)'),
-    ...cols.map(([a, b]) => {
-      const x = ratio(valueSummary(r.series[m]?.[a]), valueSummary(r.series[m]?.[b]));
-      return x === undefined ? '—' : `${x.toFixed(2)}×`;
-    }),
-  ]);
-  return table(['measure', ...cols.map(([a, b]) => `${a} / ${b}`)], rows);
+  const rows: string[][] = [];
+  for (const m of measuresIn(r)) {
+    const info = MEASURE_INFO[m];
+    const direct = valueSummary(r.series[m]?.direct);
+    const haproxy = valueSummary(r.series[m]?.haproxy);
+    for (const p of paths) {
+      const s = r.series[m]?.[p];
+      if (!s) continue;
+      const title = `${info.title}${info.higherIsBetter ? '' : ' (lower is better)'}`;
+      if (s.samples.length === 0) {
+        rows.push([title, p, `n/a (${s.skipped ?? 'no sample'})`, '—', '—', '—', '—', '—']);
+        continue;
+      }
+      const v = valueSummary(s);
+      const p99 = pick(s, (x) => x.p99Ms);
+      const cpu = pick(s, (x) => x.cpu);
+      const counted = s.samples.some((x) => x.errors !== undefined);
+      const errors = counted ? String(s.samples.reduce((a, x) => a + (x.errors ?? 0), 0)) : '—';
+      rows.push([
+        title,
+        p,
+        `${formatSummary(v)} ${info.unit}`,
+        p === 'direct' ? '1.00×' : times(ratio(v, direct)),
+        p === 'haproxy' ? '1.00×' : times(ratio(v, haproxy)),
+        p99 ? `${formatSummary(p99)} ms` : '—',
+        cpu ? `${formatSummary(cpu)} ${info.cpuUnit}` : '—',
+        errors,
+      ]);
+    }
+  }
+  return table(
+    ['measure', 'path', 'median [range]', '÷ direct', '÷ haproxy', 'p99 latency', 'CPU per unit', 'errors'],
+    rows,
+  );
 }
 
 /**
@@ -90,7 +97,8 @@ export function ratioTable(r: BenchResult): string {
  * load than req/s.
  */
 export function cpuRatioTable(r: BenchResult): string {
-  const others = pathsIn(r).filter((p) => p !== 'haproxy' && p !== 'direct');
+  const withCpu = (p: PathName) => measuresIn(r).some((m) => pick(r.series[m]?.[p], (x) => x.cpu));
+  const others = pathsIn(r).filter((p) => p !== 'haproxy' && p !== 'direct' && withCpu(p));
   const ms = measuresIn(r).filter(
     (m) => MEASURE_INFO[m].cpuUnit !== '' && r.series[m]?.haproxy?.samples.length,
   );
@@ -106,44 +114,74 @@ export function cpuRatioTable(r: BenchResult): string {
   return table(['measure', ...others.map((p) => `haproxy CPU / ${p} CPU`)], rows);
 }
 
+/** The nft paths against the ≥ 0.95 × direct target, HTTP measures, said with the machine's state. */
+export function targetLines(r: BenchResult): string[] {
+  const busy = loadVerdict(r.loads ?? [], r.machine.nproc).busy;
+  const out: string[] = [];
+  for (const p of NFT_PATHS.filter((x) => pathsIn(r).includes(x))) {
+    const parts = (['keepalive', 'close'] as const).flatMap((m) => {
+      const x = ratio(valueSummary(r.series[m]?.[p]), valueSummary(r.series[m]?.direct));
+      if (x === undefined) return [];
+      return [`${MEASURE_INFO[m].title} ${x.toFixed(2)}× (${x >= NFT_TARGET ? 'met' : 'missed'})`];
+    });
+    if (parts.length)
+      out.push(
+        `- ${p} ÷ direct, target ≥ ${NFT_TARGET}×: ${parts.join(', ')}${busy ? ' — busy machine, not a verdict' : ''}`,
+      );
+  }
+  return out;
+}
+
 export function machineLines(r: BenchResult): string[] {
   const m = r.machine;
+  const loads = (r.loads ?? []).map((p) => `${p.label} ${p.load[0]}`).join(', ');
   return [
     `- Machine: ${m.nproc} CPUs (${m.cpuModel}), kernel ${m.kernel}, Node ${m.node}`,
     `- Tools: ${Object.values(m.tools).join('; ')}`,
-    `- Load average (1/5/15 min): ${m.loadBefore.join(' / ')} before, ${r.loadAfter.join(' / ')} after`,
-    `- Run: ${r.startedAt} → ${r.finishedAt}; ${r.options.rounds} rounds of ${r.options.durationS} s; wrk -c${r.options.connections}; ${r.options.idleConns} idle connections`,
+    `- Load average (1/5/15 min): ${m.loadBefore.join(' / ')} before, ${r.loadAfter.join(' / ')} after; busy above ${busyThreshold(m.nproc)}`,
+    ...(loads ? [`- Load average (1 min) through the run: ${loads}`] : []),
+    `- Run: ${r.startedAt} → ${r.finishedAt}; ${r.options.rounds} round${r.options.rounds === 1 ? '' : 's'} of ${r.options.durationS} s; wrk -t1 -c${r.options.connections}; ${r.options.idleConns} idle connections`,
   ];
 }
 
 /** The whole results section as markdown. */
 export function renderResults(r: BenchResult, command: string): string {
   const cmds = Object.entries(r.commands).map(([m, c]) => `${m}: ${c}`);
+  const verdict = loadVerdict(r.loads ?? [], r.machine.nproc);
+  const traffic = measuresIn(r).length > 0;
+  const targets = targetLines(r);
   return [
+    verdict.text,
+    '',
     ...machineLines(r),
     '',
     '```',
     command,
     '```',
     '',
-    'Medians of the rounds, range in brackets:',
-    '',
-    valuesTable(r),
-    '',
-    'CPU of the process under test per unit of work (proxies; for direct: nginx, the echo server):',
-    '',
-    cpuTable(r),
-    '',
-    'Ratios of the medians:',
-    '',
-    ratioTable(r),
-    '',
-    "CPU efficiency against HAProxy (its CPU per unit ÷ the proxy's; 1.00× = as efficient):",
-    '',
-    cpuRatioTable(r),
-    '',
+    ...(traffic
+      ? [
+          'Every path side by side (client → path → one real server; medians of the rounds, range in brackets; ratios of the medians):',
+          '',
+          sideBySideTable(r),
+          '',
+          ...(targets.length ? [...targets, ''] : []),
+          "CPU efficiency against HAProxy (its CPU per unit ÷ the proxy's; 1.00× = as efficient):",
+          '',
+          cpuRatioTable(r),
+          '',
+        ]
+      : []),
+    ...(r.control
+      ? [
+          'nft engine control plane (director namespace, NAT services, no traffic; one child process per size):',
+          '',
+          controlTable(r.control.rows, r.control.maglev),
+          '',
+        ]
+      : []),
     ...(r.notes.length ? ['Notes from this run:', '', ...r.notes.map((n) => `- ${n}`), ''] : []),
-    'Commands as run (inside the namespace):',
+    'Commands as run (load generators in the client namespace):',
     '',
     '```',
     ...cmds,

@@ -1,5 +1,6 @@
-import type { BenchOptions, Measure, PathName } from './args.ts';
-import type { MachineInfo } from './machine.ts';
+import type { BenchOptions, Measure, PathName, TrafficMeasure } from './args.ts';
+import type { ControlRow, MaglevTiming } from './control.ts';
+import type { LoadPoint, MachineInfo } from './machine.ts';
 import type { Sample } from './sample.ts';
 
 /** All samples of one path for one measure, or why it was not measured. */
@@ -15,8 +16,12 @@ export interface BenchResult {
   readonly options: BenchOptions;
   readonly machine: MachineInfo;
   loadAfter: readonly number[];
+  /** Load average before the run, at the start of every round and phase, and after (older results: absent). */
+  readonly loads?: LoadPoint[];
   /** measure → path → series. */
-  readonly series: Partial<Record<Measure, Partial<Record<PathName, Series>>>>;
+  readonly series: Partial<Record<TrafficMeasure, Partial<Record<PathName, Series>>>>;
+  /** The nft engine's control plane (`--only control`). */
+  control?: { rows: ControlRow[]; maglev: MaglevTiming[] };
   /** Example argv of each measurement, as run. */
   readonly commands: Partial<Record<Measure, string>>;
   readonly notes: string[];
@@ -30,7 +35,7 @@ export interface MeasureInfo {
   readonly higherIsBetter: boolean;
 }
 
-export const MEASURE_INFO: Record<Measure, MeasureInfo> = {
+export const MEASURE_INFO: Record<TrafficMeasure, MeasureInfo> = {
   keepalive: { title: 'HTTP keep-alive', unit: 'req/s', cpuUnit: 'µs/req', higherIsBetter: true },
   close: { title: 'HTTP connection per request', unit: 'req/s', cpuUnit: 'µs/req', higherIsBetter: true },
   throughput: { title: 'single TCP stream', unit: 'Gbit/s', cpuUnit: 'CPU s/GB', higherIsBetter: true },
@@ -43,7 +48,7 @@ export const MEASURE_INFO: Record<Measure, MeasureInfo> = {
   idle: { title: 'RSS per 10,000 idle TCP connections', unit: 'MiB', cpuUnit: '', higherIsBetter: false },
 };
 
-export function seriesOf(r: BenchResult, m: Measure, p: PathName): Series {
+export function seriesOf(r: BenchResult, m: TrafficMeasure, p: PathName): Series {
   let bm = r.series[m];
   if (!bm) {
     bm = {};

@@ -6,6 +6,8 @@ export interface Sample {
   readonly cpu?: number;
   /** Errors the load generator reported. */
   readonly errors?: number;
+  /** 99th percentile request latency, ms (HTTP measures). */
+  readonly p99Ms?: number;
 }
 
 /** CPU seconds `pid` used while `work` ran, with the work's result. */

@@ -1,6 +1,6 @@
 // The webfarm proxy engine as the benchmark runs it: one director, one service per forward, each with one
-// real server, started programmatically. argv: FORWARD... (tcp:LISTEN=BACKEND | udp:LISTEN=BACKEND, all
-// on 127.0.0.1). Prints "ready" once listening; stops cleanly on SIGTERM.
+// real server, started programmatically. argv: FORWARD... (tcp:HOST:PORT=HOST:PORT | udp:…, see
+// bench/topology.ts formatForward). Prints "ready" once listening; stops cleanly on SIGTERM.
 import { buildDirector } from '../src/director/farm-plan.ts';
 import { createProxyEngine } from '../src/engines/proxy/proxy-engine.ts';
 import { systemClock } from '../src/platform/clock.ts';

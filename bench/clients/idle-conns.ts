@@ -1,9 +1,10 @@
-// Open N idle TCP connections to 127.0.0.1:PORT (at most 256 connecting at once) and keep them.
-// argv: PORT N. Prints "open N" once all are established, "failed M" for any that failed; exits on SIGTERM.
+// Open N idle TCP connections to HOST:PORT (at most 256 connecting at once) and keep them.
+// argv: HOST PORT N. Prints "open N" once all are established, "failed M" for any that failed; exits on SIGTERM.
 import { connect } from 'node:net';
 
-const port = Number(process.argv[2]);
-const total = Number(process.argv[3]);
+const host = process.argv[2] as string;
+const port = Number(process.argv[3]);
+const total = Number(process.argv[4]);
 const CONCURRENCY = 256;
 let started = 0;
 let open = 0;
@@ -12,7 +13,7 @@ let failed = 0;
 function next(): void {
   if (started >= total) return;
   started++;
-  const s = connect({ port, host: '127.0.0.1' });
+  const s = connect({ port, host });
   s.on('connect', () => {
     open++;
     if (open + failed === total) process.stdout.write(`open ${open}\nfailed ${failed}\n`);

@@ -1,12 +1,14 @@
-// UDP load generator: keeps WINDOW datagrams of SIZE bytes in flight to 127.0.0.1:PORT, sends one more
-// for every echoed reply, and refills the window when nothing came back for 50 ms (lost datagrams).
-// argv: PORT SECONDS [WINDOW=32] [SIZE=64]. Prints one JSON line {replies, sent, seconds, perSec}.
+// UDP load generator: keeps WINDOW datagrams of SIZE bytes in flight to HOST:PORT, sends one more
+// for every echoed reply, and refills the window when nothing came back for 50 ms (lost datagrams). The
+// socket is connected, so only replies from HOST:PORT count (a DR reply from the wrong source does not).
+// argv: HOST PORT SECONDS [WINDOW=32] [SIZE=64]. Prints one JSON line {replies, sent, seconds, perSec}.
 import { createSocket } from 'node:dgram';
 
-const port = Number(process.argv[2]);
-const seconds = Number(process.argv[3]);
-const window = Number(process.argv[4] ?? 32);
-const size = Number(process.argv[5] ?? 64);
+const host = process.argv[2] as string;
+const port = Number(process.argv[3]);
+const seconds = Number(process.argv[4]);
+const window = Number(process.argv[5] ?? 32);
+const size = Number(process.argv[6] ?? 64);
 const payload = Buffer.alloc(size, 0x61);
 const sock = createSocket({ type: 'udp4', recvBufferSize: 4 << 20, sendBufferSize: 4 << 20 });
 let replies = 0;
@@ -16,13 +18,15 @@ let running = true;
 
 const send = () => {
   sent++;
-  sock.send(payload, port, '127.0.0.1');
+  sock.send(payload);
 };
+// A refused or unreachable send (ICMP) only shows as missing replies.
+sock.on('error', () => {});
 sock.on('message', () => {
   replies++;
   if (running) send();
 });
-sock.bind(0, '127.0.0.1', () => {
+sock.connect(port, host, () => {
   const t0 = performance.now();
   for (let i = 0; i < window; i++) send();
   const refill = setInterval(() => {

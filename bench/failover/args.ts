@@ -1,4 +1,5 @@
 /** Command line of the failover benchmark (bench/failover-bench.ts, `npm run bench -- --only failover`). */
+import { parseSeconds, walkFlags, wholeNumber } from '../flags.ts';
 
 export const SYSTEMS = ['webfarm', 'keepalived'] as const;
 export type System = (typeof SYSTEMS)[number];
@@ -33,42 +34,29 @@ export type FailoverArgs = { ok: true; value: FailoverOptions } | { ok: false; e
 
 export function parseFailoverArgs(argv: readonly string[]): FailoverArgs {
   const o: { -readonly [K in keyof FailoverOptions]: FailoverOptions[K] } = { ...FAILOVER_DEFAULTS };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i] as string;
-    const eq = flag.indexOf('=');
-    const name = eq >= 0 ? flag.slice(0, eq) : flag;
-    const inline = eq >= 0 ? flag.slice(eq + 1) : undefined;
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new Error(`${name} needs a value`);
-      return v;
-    };
-    try {
-      switch (name) {
-        case '--runs':
-          o.runs = wholeNumber(name, value(), 1);
-          break;
-        case '--systems':
-          o.systems = systems(value());
-          break;
-        case '--jitter':
-          o.jitterS = seconds(name, value());
-          break;
-        case '--connections':
-          o.connections = wholeNumber(name, value(), 1);
-          break;
-        case '--help':
-        case '-h':
-          o.help = true;
-          break;
-        default:
-          return { ok: false, error: `unknown option ${flag}` };
-      }
-    } catch (e) {
-      return { ok: false, error: (e as Error).message };
+  const error = walkFlags(argv, (name, value) => {
+    switch (name) {
+      case '--runs':
+        o.runs = wholeNumber(name, value(), 1);
+        return true;
+      case '--systems':
+        o.systems = systems(value());
+        return true;
+      case '--jitter':
+        o.jitterS = parseSeconds(name, value(), true);
+        return true;
+      case '--connections':
+        o.connections = wholeNumber(name, value(), 1);
+        return true;
+      case '--help':
+      case '-h':
+        o.help = true;
+        return true;
+      default:
+        return false;
     }
-  }
-  return { ok: true, value: o };
+  });
+  return error === undefined ? { ok: true, value: o } : { ok: false, error };
 }
 
 /** The failover benchmark's own argv when bench.ts is asked for `--only failover`, else undefined. */
@@ -82,18 +70,6 @@ export function failoverArgv(argv: readonly string[]): string[] | undefined {
     else out.push(a);
   }
   return only === 'failover' ? out : undefined;
-}
-
-function wholeNumber(name: string, v: string, min: number): number {
-  if (!/^\d+$/.test(v) || Number(v) < min)
-    throw new Error(`${name} must be a whole number ≥ ${min}, not ${v}`);
-  return Number(v);
-}
-
-function seconds(name: string, v: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(v);
-  if (!m) throw new Error(`${name} must be a duration like 5s or 500ms, not ${v}`);
-  return m[2] === 'ms' ? Number(m[1]) / 1000 : Number(m[1]);
 }
 
 function systems(v: string): System[] {

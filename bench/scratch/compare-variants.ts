@@ -17,7 +17,7 @@ import { cpuSplit } from '../proc-stats.ts';
 import { formatNumber } from '../report.ts';
 import type { Sample } from '../sample.ts';
 import { summarize } from '../stats.ts';
-import { BACKEND, type Forward, formatForward } from '../topology.ts';
+import { BACKEND, type Forward, formatForward, loopForward } from '../topology.ts';
 import { writeEngineCopy } from './engine-copy.ts';
 
 type M = 'keepalive' | 'close' | 'throughput';
@@ -59,10 +59,7 @@ interface Proc {
 
 async function startVariant(ns: Netns, dir: string, v: string, http: number, iperf: number): Promise<Proc> {
   const [variant, ...flags] = v.split('+') as [string, ...string[]];
-  const fwds: Forward[] = [
-    { protocol: 'tcp', listen: http, backend: BACKEND.http },
-    { protocol: 'tcp', listen: iperf, backend: BACKEND.iperf },
-  ];
+  const fwds: Forward[] = [loopForward('tcp', http, BACKEND.http), loopForward('tcp', iperf, BACKEND.iperf)];
   const [script, args] = scriptFor(variant, fwds.map(formatForward));
   const plain = flags.includes('notsx');
   const nodeFlags = flags.filter((f) => f !== 'notsx');
@@ -77,10 +74,10 @@ async function measure(ns: Netns, m: M, p: Proc, seconds: number): Promise<{ s: 
   const c0 = cpuSplit(p.proc.pid);
   const s =
     m === 'throughput'
-      ? await measureThroughput(ns, p.iperf, seconds, p.proc.pid)
+      ? await measureThroughput(ns, { host: '127.0.0.1', port: p.iperf }, seconds, p.proc.pid)
       : await measureHttp(
           ns,
-          p.http,
+          { host: '127.0.0.1', port: p.http },
           { durationS: seconds, connections: 50, close: m === 'close' },
           p.proc.pid,
         );
@@ -107,8 +104,8 @@ try {
   await startNginx(ns, dir);
   await startIperfServer(ns);
   const haFwds: Forward[] = [
-    { protocol: 'tcp', listen: 18082, backend: BACKEND.http },
-    { protocol: 'tcp', listen: 15202, backend: BACKEND.iperf },
+    loopForward('tcp', 18082, BACKEND.http),
+    loopForward('tcp', 15202, BACKEND.iperf),
   ];
   const procs: Proc[] = [
     { name: 'haproxy', http: 18082, iperf: 15202, proc: await startHaproxy(ns, dir, haFwds) },

@@ -1,5 +1,6 @@
 // Minimal Node TCP proxies used as reference points and to try data-path ideas before they go into the
-// engine. argv: VARIANT FORWARD... where FORWARD is tcp:LISTEN=BACKEND (127.0.0.1). Prints "ready".
+// engine. argv: VARIANT FORWARD... (bench/topology.ts parseForward: tcp:HOST:PORT=HOST:PORT, or
+// tcp:LISTEN=BACKEND on 127.0.0.1). Prints "ready".
 //   pipe   — the reference/ecosystem.md §8 baseline: c.pipe(u); u.pipe(c)
 //   data   — 'data' handlers writing straight to the peer; pause/resume only on backpressure
 //   onread — as data, but the upstream socket reads into one reused buffer per connection (net onread),
@@ -43,7 +44,7 @@ function onreadRelay(getFrom: () => Socket, to: Socket): (n: number, buf: Buffer
 const counts = new Map<string, number>();
 const count = (k: string) => counts.set(k, (counts.get(k) ?? 0) + 1);
 
-function handle(c: Socket, backend: number): void {
+function handle(c: Socket, host: string, backend: number): void {
   count('connections');
   let u: Socket;
   const onError = (e: NodeJS.ErrnoException) => {
@@ -58,14 +59,14 @@ function handle(c: Socket, backend: number): void {
     const buffer = Buffer.allocUnsafe(65536);
     u = connect({
       port: backend,
-      host: '127.0.0.1',
+      host,
       noDelay: true,
       onread: { buffer, callback: onreadRelay(() => u, c) },
     });
     u.on('end', () => c.end());
     relayData(c, u);
   } else {
-    u = connect({ port: backend, host: '127.0.0.1', noDelay: true });
+    u = connect({ port: backend, host, noDelay: true });
     if (variant === 'pipe') {
       c.pipe(u);
       u.pipe(c);
@@ -82,9 +83,9 @@ function handle(c: Socket, backend: number): void {
 
 for (const f of forwards) {
   if (f.protocol !== 'tcp') continue;
-  createServer({ noDelay: true }, (c) => handle(c, f.backend)).listen({
+  createServer({ noDelay: true }, (c) => handle(c, f.backendHost, f.backend)).listen({
     port: f.listen,
-    host: '127.0.0.1',
+    host: f.listenHost,
     backlog: 4096,
   });
 }

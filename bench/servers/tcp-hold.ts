@@ -1,5 +1,5 @@
 // TCP backend that accepts connections and holds them open, reading and dropping any data.
-// argv: PORT. Prints "conns N" (at most every 100 ms) whenever the number of open connections changed.
+// argv: PORT (bound on every address). Prints "conns N" (at most every 100 ms) whenever the number of open connections changed.
 import { createServer } from 'node:net';
 
 const port = Number(process.argv[2]);
@@ -11,7 +11,7 @@ const server = createServer((s) => {
   s.on('error', () => {});
   s.on('close', () => open--);
 });
-server.listen({ port, host: '127.0.0.1', backlog: 4096 }, () => process.stdout.write(`ready tcp ${port}\n`));
+server.listen({ port, host: '0.0.0.0', backlog: 4096 }, () => process.stdout.write(`ready tcp ${port}\n`));
 setInterval(() => {
   if (open !== reported) {
     reported = open;
