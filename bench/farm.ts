@@ -1,15 +1,16 @@
 import type { ExecRunner } from '../src/engines/nft/exec-runner.ts';
 import { realServerUp } from '../src/engines/nft/realserver-setup.ts';
-import { Topology } from '../test/system/support/netns.ts';
+import { Topology } from '../src/lab/netns.ts';
 import { NETNS_SYSCTLS, type NsExec, nsExec } from './netns.ts';
 import { ADDR } from './topology.ts';
 
 /**
  * The benchmark's network (the address plan is bench/topology.ts): namespaces client, director, real server
- * and a switch namespace holding the three bridges, named `wfbench<pid>…` (unique per run), no default
- * route, documentation addresses only. In every host TIME_WAIT is capped at 2000 buckets and the ephemeral
- * port range widened (reference/ecosystem.md §8), so connection-per-request runs measure the path and not
- * port exhaustion. The real server is prepared for direct routing (DR VIP on lo, arp_ignore/announce).
+ * and a switch namespace holding the three bridges, named `wfbench<pid>-<host>` (src/lab/netns.ts; unique
+ * per run), no default route, documentation addresses only. In every host TIME_WAIT is capped at 2000
+ * buckets and the ephemeral port range widened (reference/ecosystem.md §8), so connection-per-request runs
+ * measure the path and not port exhaustion. The real server is prepared for direct routing (DR VIP on lo,
+ * arp_ignore/announce).
  */
 export interface Farm {
   readonly client: NsExec;

@@ -199,7 +199,7 @@ function recordCommands(r: BenchResult, measures: readonly TrafficMeasure[], o: 
 /** Why a path has no idle-connection RSS figure, or undefined when it has one (the proxies). */
 function idleSkip(p: PathName): string | undefined {
   if (p === 'direct' || p === 'routed') return 'no proxy';
-  if (NFT_PATHS.includes(p)) return 'kernel path: no process (conntrack memory not measured)';
+  if (NFT_PATHS.includes(p)) return 'kernel path, no process; conntrack memory not measured';
   return undefined;
 }
 
