@@ -151,16 +151,25 @@ describe('nft engine, direct routing', { skip }, () => {
     await engine.settled();
   });
 
-  it('adding a real server rebuilds in place and keeps established flows', async () => {
+  it('adding a real server (elements only) and a rebuild in place both keep established flows', async () => {
     const stream = topo.spawn('c', ['node', PEER, 'stream', VIP, '80']);
     await lineFrom(stream, () => true, 'stream greeting');
+    const tick = async (k: number) => {
+      const echo = lineFrom(stream, (l) => l.startsWith('tick') || l === 'timeout', `echo ${k}`);
+      stream.stdin.write(`tick ${k}\n`);
+      assert.equal(await echo, `tick ${k}`);
+    };
     director.addReal(tcpId, real('192.0.2.13', 81));
     await engine.settled();
+    assert.equal(engine.lastPlan, 'rules', 'no object per real server: no rebuild');
+    await tick(8);
+    const spec = director.getService(tcpId).spec;
+    director.editService(tcpId, { ...spec, scheduler: 'sh' });
+    await engine.settled();
     assert.equal(engine.lastPlan, 'rebuild');
-    const echo = lineFrom(stream, (l) => l.startsWith('tick') || l === 'timeout', 'echo after rebuild');
-    stream.stdin.write('tick 9\n');
-    assert.equal(await echo, 'tick 9');
+    await tick(9);
     stream.kill();
+    director.editService(tcpId, spec);
     director.removeReal(tcpId, '192.0.2.13:81');
     await engine.settled();
   });

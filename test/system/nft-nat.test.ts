@@ -117,6 +117,51 @@ describe('nft engine, NAT', { skip }, () => {
     await engine.settled();
   });
 
+  it('per-element counters survive element changes and a rebuild; -Z works; refused packets count', async () => {
+    /** packets of each element of a counted set, read from the kernel. */
+    const kernel = async (set: string) => {
+      const doc = JSON.parse(await topo.run('d', ['nft', '-j', 'list', 'set', 'inet', 'webfarm', set]));
+      const found = doc.nftables.find((o: { set?: unknown }) => o.set).set as {
+        elem: Array<{ elem: { val: number; counter: { packets: number } } }>;
+      };
+      return new Map(found.elem.map((e) => [e.elem.val, e.elem.counter.packets]));
+    };
+    await engine.refreshStats();
+    director.zero(tcpId);
+    await engine.refreshStats();
+    assert.equal(director.getService(tcpId).stats.conns, 0, '-Z: nothing grew since');
+    const before = await kernel('r_new');
+    assert.ok(
+      [...before.values()].every((p) => p >= 2),
+      'every server took new connections',
+    );
+    // An element change (a quiesced server added), then a rebuild (scheduler rr → sh → rr).
+    director.addReal(tcpId, { ...real(4, 8080), weight: 0 });
+    await engine.settled();
+    assert.notEqual(engine.lastPlan, 'rebuild');
+    const spec = director.getService(tcpId).spec;
+    director.editService(tcpId, { ...spec, scheduler: 'sh' });
+    await engine.settled();
+    assert.equal(engine.lastPlan, 'rebuild');
+    director.editService(tcpId, spec);
+    await engine.settled();
+    const after = await kernel('r_new');
+    for (const [mark, packets] of before) assert.ok((after.get(mark) ?? 0) >= packets, `mark ${mark} kept`);
+    assert.deepEqual(tally(await topo.client('c', 'tcp', VIP, 80, 3)), { r1: 1, r2: 1, r3: 1 });
+    await engine.refreshStats();
+    assert.equal(director.getService(tcpId).stats.conns, 3);
+    director.removeReal(tcpId, '198.51.100.14:8080');
+    // No usable server: the datagram is dropped and counted as the service's refused.
+    for (const i of [1, 2, 3]) director.editReal(udpId, `198.51.100.${10 + i}:5353`, { health: 'down' });
+    await engine.settled();
+    const refused = director.getService(udpId).refused;
+    assert.deepEqual(await topo.client('c', 'udp', VIP, 53, 1), ['timeout']);
+    await engine.refreshStats();
+    assert.equal(director.getService(udpId).refused, refused + 1);
+    for (const i of [1, 2, 3]) director.editReal(udpId, `198.51.100.${10 + i}:5353`, { health: 'up' });
+    await engine.settled();
+  });
+
   it('a refused batch leaves the previous ruleset in force', async () => {
     const runner = new NftRunner(topo.exec('d'));
     const before = await topo.run('d', ['nft', 'list', 'map', 'inet', 'webfarm', 's0_slots']);

@@ -3,9 +3,26 @@ import { describe, it } from 'node:test';
 import { conntrackGauges, counterDelta, parseCounterName, parseCounters } from './counters.ts';
 
 describe('counters', () => {
-  it('parses nft -j counters', () => {
-    const m = parseCounters([{ metainfo: {} }, { counter: { name: 'r2_out', packets: 5, bytes: 300 } }]);
-    assert.deepEqual([...m], [['r2_out', { packets: 5, bytes: 300 }]]);
+  it('parses the counted sets of nft -j list sets (as nftables 1.0.6 prints them)', () => {
+    const elem = (val: number, packets: number, bytes: number) => ({
+      elem: { val, counter: { packets, bytes } },
+    });
+    const m = parseCounters([
+      { metainfo: { version: '1.0.6' } },
+      { set: { family: 'inet', name: 'r_new', type: 'mark', elem: [elem(1, 3, 180), elem(2, 0, 0)] } },
+      { set: { family: 'inet', name: 'r_out', type: 'mark', elem: [elem(2, 5, 300)] } },
+      { set: { family: 'inet', name: 'drops', type: 'mark', elem: [elem(0, 7, 420)] } },
+      { set: { family: 'inet', name: 's0_avail', type: 'mark', elem: [1, 2] } },
+    ]);
+    assert.deepEqual(
+      [...m],
+      [
+        ['r1_new', { packets: 3, bytes: 180 }],
+        ['r2_new', { packets: 0, bytes: 0 }],
+        ['r2_out', { packets: 5, bytes: 300 }],
+        ['s0_drop', { packets: 7, bytes: 420 }],
+      ],
+    );
   });
 
   const deltas = [

@@ -1,20 +1,39 @@
 /**
- * nft counters → director Stats. Counter names (render.ts): `r<mark>_new` (packets = new connections),
- * `r<mark>_in` (client → real server), `r<mark>_out` (real server → client, NAT only: in DR the replies never
- * reach the director), `s<n>_drop` (packets refused: no usable real server). Values are IP packets and
- * bytes including headers. Pure helpers; the engine reads, diffs and adds.
+ * nft counters → director Stats. The counted sets (render.ts) hold one counter per element: `r_new`
+ * (per real server mark: packets = new connections), `r_in` (client → real server), `r_out` (real server →
+ * client, NAT only: in DR the replies never reach the director), `drops` (per service number: packets
+ * refused, no usable real server). They are read back under the names `r<mark>_new|in|out` and `s<n>_drop`.
+ * Values are IP packets and bytes including headers. Pure helpers; the engine reads, diffs and adds.
  */
 export interface CounterValue {
   readonly packets: number;
   readonly bytes: number;
 }
 
-/** name → value from `nft -j list counters table …` objects. */
+/** The counted sets and the counter name of their element `k`. */
+const COUNTED: Readonly<Record<string, (k: number) => string>> = {
+  r_new: (k) => `r${k}_new`,
+  r_in: (k) => `r${k}_in`,
+  r_out: (k) => `r${k}_out`,
+  drops: (k) => `s${k}_drop`,
+};
+
+interface SetElem {
+  readonly elem?: { readonly val?: unknown; readonly counter?: { packets?: number; bytes?: number } };
+}
+
+/** name → value from the counted sets in `nft -j list sets table …` objects (other sets are ignored). */
 export function parseCounters(objects: ReadonlyArray<Record<string, unknown>>): Map<string, CounterValue> {
   const out = new Map<string, CounterValue>();
   for (const o of objects) {
-    const c = o.counter as { name?: string; packets?: number; bytes?: number } | undefined;
-    if (c?.name !== undefined) out.set(c.name, { packets: c.packets ?? 0, bytes: c.bytes ?? 0 });
+    const set = o.set as { name?: string; elem?: ReadonlyArray<SetElem | number> } | undefined;
+    const name = set?.name !== undefined ? COUNTED[set.name] : undefined;
+    if (!set || !name) continue;
+    for (const e of set.elem ?? []) {
+      if (typeof e !== 'object' || typeof e.elem?.val !== 'number') continue;
+      const c = e.elem.counter;
+      out.set(name(e.elem.val), { packets: c?.packets ?? 0, bytes: c?.bytes ?? 0 });
+    }
   }
   return out;
 }

@@ -64,7 +64,8 @@ describe('NftEngine: local real servers', () => {
     assert.deepEqual(errors, []);
     assert.equal(engine.lastPlan, 'rebuild');
     assert.match(engine.lastScript, /table netdev webfarm \{/);
-    assert.match(engine.lastScript, /chain s0_r3 \{\n\t\tcounter name r3_in meta mark set 0 accept\n/);
+    assert.match(engine.lastScript, /set s0_local \{\n\t\ttype mark\n\t\telements = \{ 3 \}\n/);
+    assert.match(engine.lastScript, /\t\tmeta mark @s0_local meta mark set 0 accept\n/);
     assert.match(engine.lastScript, /elements = \{ 0 : 3 \}/, 'the fallback holds the only slot');
     assert.ok(!facts.asked.includes('127.0.0.1'));
     await engine.stop();
@@ -75,7 +76,7 @@ describe('NftEngine: local real servers', () => {
     await engine.start();
     director.addReal(ID, { ...REAL_DEFAULTS, address: '192.0.2.1', port: 80, forward: 'route' });
     await engine.serviceReady(ID);
-    assert.match(engine.lastScript, /counter name r3_in meta mark set 0 accept/);
+    assert.match(engine.lastScript, /set s0_local \{\n\t\ttype mark\n\t\telements = \{ 3 \}\n/);
     assert.ok(!facts.asked.includes('192.0.2.1'));
     await engine.stop();
   });
@@ -103,8 +104,11 @@ describe('NftEngine: local real servers', () => {
     await engine.start();
     director.addReal(ID, fallback('127.0.0.1', 8080));
     await engine.serviceReady(ID);
-    assert.match(engine.lastScript, /ct mark set 2 meta mark set 0 meta l4proto tcp redirect to :8080/);
-    assert.match(engine.lastScript, /chain input \{\n\t\ttype filter hook input/);
+    assert.match(engine.lastScript, /\t\tct mark 2 meta l4proto tcp redirect to :8080\n/);
+    assert.match(
+      engine.lastScript,
+      /chain input \{\n\t\ttype filter hook input.*\n\t\tct direction original ct mark @r_in/,
+    );
     await engine.stop();
   });
 });

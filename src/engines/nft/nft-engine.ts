@@ -189,10 +189,11 @@ export class NftEngine implements Engine {
     await this.#queue;
   }
 
-  /** Read nft counters (and conntrack / the flow tables for the gauges) into the director's Stats now. */
+  /** Read the counted sets (and conntrack / the flow tables for the gauges) into the director's Stats now. */
   async refreshStats(): Promise<void> {
     for (const t of this.#applied?.tables ?? []) {
-      const objs = await this.#runner.listJson(['counters', 'table', t.family, t.name]);
+      // Sets are listed with their elements (maps are not): the counted sets, and the small per-service ones.
+      const objs = await this.#runner.listJson(['sets', 'table', t.family, t.name]);
       for (const [name, value] of parseCounters(objs)) {
         const d = counterDelta(this.#counters.get(name), value);
         this.#counters.set(name, value);

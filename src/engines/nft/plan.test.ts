@@ -89,9 +89,29 @@ describe('plan', () => {
     assert.ok(p.script.indexOf(del) < p.script.indexOf(add));
   });
 
+  // No object per real server: adding or removing one touches elements (and wrr's M rule), never the shape.
+  const realCases = [
+    {
+      name: 'real added',
+      next: () => base({ reals: [realView(4, '198.51.100.14'), ...reals] }),
+      op: 'add',
+      mark: 4,
+    },
+    { name: 'real removed', next: () => base({ reals: reals.slice(1) }), op: 'delete', mark: 1 },
+  ];
+  for (const c of realCases) {
+    it(`${c.name}: no rebuild; the counted sets and the DNAT map change by one element`, () => {
+      const p = plan(base(), c.next());
+      assert.equal(p.kind, 'rules');
+      const ls = lines(p.script);
+      for (const set of ['r_new', 'r_in', 'r_out'])
+        assert.ok(ls.includes(`${c.op} element inet webfarm ${set} { ${c.mark} }`), set);
+      assert.ok(ls.some((l) => l.startsWith(`${c.op} element inet webfarm s0_dnat { ${c.mark}`)));
+      assert.ok(!ls.some((l) => l.startsWith('flush table') || l.startsWith('flush set')));
+    });
+  }
+
   const shapeCases = [
-    { name: 'real added', next: () => base({ reals: [realView(4, '198.51.100.14'), ...reals] }) },
-    { name: 'real removed', next: () => base({ reals: reals.slice(1) }) },
     { name: 'scheduler changed', next: () => base({ scheduler: 'sh' }) },
     { name: 'persistence off', next: () => render(nftInput([serviceView(0, { scheduler: 'wrr', reals })])) },
   ];
@@ -107,12 +127,29 @@ describe('plan', () => {
     });
   }
 
-  it('rebuild deletes what went away, maps before the chains they point at', () => {
-    const p = plan(base(), base({ reals: reals.slice(1) }));
+  it('rebuild deletes what went away; counted sets are never flushed, only their gone elements deleted', () => {
+    const two = render(
+      nftInput([
+        serviceView(0, { scheduler: 'wrr', reals }),
+        serviceView(1, { port: 81, reals: [realView(4, '198.51.100.14')] }),
+      ]),
+    );
+    const p = plan(two, render(nftInput([serviceView(0, { scheduler: 'wrr', reals })])));
+    assert.equal(p.kind, 'rebuild');
     const ls = lines(p.script);
-    assert.ok(ls.includes('delete chain inet webfarm s0_r1'));
-    assert.ok(ls.includes('delete counter inet webfarm r1_new'));
-    assert.ok(ls.indexOf('flush map inet webfarm s0_newv') < ls.indexOf('delete chain inet webfarm s0_n1'));
+    assert.equal(ls[0], 'flush table inet webfarm');
+    for (const l of [
+      'delete chain inet webfarm s1',
+      'delete chain inet webfarm s1_go',
+      'delete map inet webfarm s1_dnat',
+      'delete map inet webfarm s1_slots',
+      'delete element inet webfarm r_new { 4 }',
+      'delete element inet webfarm r_out { 4 }',
+      'delete element inet webfarm drops { 1 }',
+      'flush map inet webfarm s0_dnat',
+    ])
+      assert.ok(ls.includes(l), l);
+    assert.ok(!ls.some((l) => /^flush set inet webfarm (r_new|r_in|r_out|drops)$/.test(l)));
   });
 
   it('a table no longer needed is deleted; a new one created', () => {

@@ -19,9 +19,11 @@ import {
  *   chains' rules differ: those chains are flushed and their rules added again, plus the element commands.
  *   A weight or health change of an rr/wrr/fo service produces this: its slot count M is in a rule (slots.ts).
  * - Shape changed: the table is rebuilt in place in the same batch: rules flushed, objects that went away
- *   or changed declaration deleted, static contents reloaded, everything declared again (order: flush rules, flush kept static maps, delete
- *   dropped sets/maps/counters — releasing their chain references — then dropped chains). Dynamic maps (DR
- *   flow table, persistence) whose declaration is unchanged keep their entries, and so do counters.
+ *   or changed declaration deleted, static contents reloaded, everything declared again (order: flush rules,
+ *   flush kept static maps, delete dropped sets/maps — releasing their chain references — then dropped
+ *   chains). Dynamic maps (DR flow table, persistence) whose declaration is unchanged keep their entries.
+ *   Counted sets are never flushed: only their elements that went away are deleted, so the counters of
+ *   the others keep counting.
  * - No old ruleset (start): any leftover table of that name is deleted first, then created.
  */
 export type PlanKind = 'none' | 'elements' | 'rules' | 'rebuild' | 'fresh';
@@ -149,7 +151,14 @@ function rebuild(old: NftTable, next: NftTable): string {
   for (const s of old.sets) {
     const n = nextSets.get(s.name);
     const kept = n !== undefined && n.kind === s.kind && declOf(n) === declOf(s);
-    if (kept && s.elements) out.push(`flush ${s.kind} ${where} ${s.name}\n`);
+    if (!kept || !s.elements) continue;
+    if (!s.counted) {
+      out.push(`flush ${s.kind} ${where} ${s.name}\n`);
+      continue;
+    }
+    // Counted: keep the elements that stay (and their counters); the declaration below re-adds them as no-ops.
+    const gone = [...s.elements.keys()].filter((k) => !n.elements?.has(k));
+    if (gone.length > 0) out.push(`delete element ${where} ${s.name} { ${gone.join(', ')} }\n`);
   }
   for (const s of old.sets) {
     const n = nextSets.get(s.name);

@@ -142,14 +142,27 @@ describe('render', () => {
   it('local real servers: DR accepts into the director, NAT redirects loopback and DNATs the rest', () => {
     const text = (i: NftInput) => serializeRuleset(render(i));
     const dr = text(GOLDEN_CASES.find((c) => c.name === 'dr-local-fallback')?.input ?? nftInput([]));
-    assert.match(dr, /chain s0_r2 \{\n\t\tcounter name r2_in meta mark set 0 accept\n/);
-    assert.match(dr, /chain s0_r1 \{\n\t\tcounter name r1_in .* fwd to "eth0"\n/);
+    assert.match(
+      dr,
+      /chain s0_fwd \{\n\t\tmeta mark @r_in\n\t\tmeta mark @s0_local meta mark set 0 accept\n/,
+    );
+    assert.match(dr, /set s0_local \{\n\t\ttype mark\n\t\telements = \{ 2 \}\n/);
+    assert.match(
+      dr,
+      /map s0_mac \{\n\t\ttype mark : ether_addr\n\t\telements = \{ 1 : 02:00:00:00:00:11 \}\n/,
+    );
     const nat = text(GOLDEN_CASES.find((c) => c.name === 'nat-local')?.input ?? nftInput([]));
-    assert.match(nat, /ct mark set 1 meta mark set 0 meta l4proto tcp redirect to :8080\n/);
-    assert.match(nat, /ct mark set 2 meta mark set 0 meta l4proto tcp dnat ip to 203\.0\.113\.1:8080\n/);
-    assert.match(nat, /ct mark set 4 meta mark set 0 meta l4proto tcp redirect\n/, 'port 0 keeps the port');
-    assert.match(nat, /chain input \{\n\t\ttype filter hook input .*\n\t\tct mark vmap @stats\n/);
-    assert.match(nat, /chain output \{\n\t\ttype filter hook output .*\n\t\tct mark vmap @stats\n/);
+    assert.match(nat, /\t\tct mark 1 meta l4proto tcp redirect to :8080\n/);
+    assert.match(nat, /elements = \{ 2 : 203\.0\.113\.1 \. 8080, 3 : 198\.51\.100\.11 \. 8080 \}/);
+    assert.match(nat, /\t\tct mark 4 meta l4proto tcp redirect\n/, 'port 0 keeps the port');
+    assert.match(
+      nat,
+      /chain input \{\n\t\ttype filter hook input .*\n\t\tct direction original ct mark @r_in\n/,
+    );
+    assert.match(
+      nat,
+      /chain output \{\n\t\ttype filter hook output .*\n.*\n\t\tct direction reply ct mark @r_out\n/,
+    );
     assert.doesNotMatch(
       text(nftInput([serviceView(0, { reals: [realView(1, '198.51.100.11')] })])),
       /hook input/,

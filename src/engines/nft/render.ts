@@ -10,10 +10,12 @@ import { JHASH_SEED, buildSlots, slotCap, slotCount } from './slots.ts';
  * service needs it: `inet` for NAT services (nat prerouting DNAT, forward-hook counters, postrouting
  * masquerade) and `netdev` for DR services (one ingress base chain per device).
  *
- * Per service n (names in docs/nft-engine.md): `s<n>` classifies (flow table → persistence → slots),
- * `s<n>_go` dispatches a new flow by mark through `@s<n>_newv` to `s<n>_n<m>` (counts a new connection)
- * and on to `s<n>_r<m>` (the real server's action). The packet mark is the scratch register that carries
- * the chosen real server's mark between rules; it is set back to 0 before the packet leaves.
+ * No object per real server: the table holds counted sets (`r_new`, `r_in`, `r_out`, `drops`: one element
+ * per real server mark or service number, each with its own counter, counted by a lookup) and per service
+ * a few chains and maps keyed by mark (`s<n>_dnat`, `s<n>_mac`). nft reloads its cache of named objects for
+ * every batch, so a one-server change costs what the table holds in chains and named counters
+ * (docs/nft-engine.md "The one-server change"). The packet mark is the scratch register that carries the
+ * chosen real server's mark between rules; it is set back to 0 before the packet leaves.
  */
 export function render(input: NftInput): NftRuleset {
   const nat = input.services.filter((s) => s.mode === 'nat');
@@ -27,30 +29,40 @@ export function render(input: NftInput): NftRuleset {
 const l3 = (s: NftServiceView) => (s.family === 6 ? 'ip6' : 'ip');
 const addrType = (s: NftServiceView) => (s.family === 6 ? 'ipv6_addr' : 'ipv4_addr');
 
+/**
+ * The table's counted sets: per real server mark `r_new` (new connections), `r_in` (packets towards it),
+ * NAT only `r_out` (its replies); per service number `drops` (packets refused: no usable server). A set
+ * declared with `counter` gives every element its own counter, bumped by each lookup that matches.
+ */
+function countedSets(services: readonly NftServiceView[], kinds: readonly string[]): NftSetDecl[] {
+  const marks = new Map<string, string>();
+  for (const s of services) for (const r of s.reals) marks.set(String(r.mark), '');
+  const drops = new Map(services.map((s) => [String(s.n), '']));
+  const set = (name: string, elements: Map<string, string>): NftSetDecl => ({
+    kind: 'set',
+    name,
+    decl: ['type mark', 'counter'],
+    elements,
+    counted: true,
+  });
+  return [...kinds.map((k) => set(`r_${k}`, marks)), set('drops', drops)];
+}
+
 function natTable(input: NftInput, services: readonly NftServiceView[]): NftTable {
-  const sets: NftSetDecl[] = [];
+  const sets: NftSetDecl[] = countedSets(services, ['new', 'in', 'out']);
   const chains: NftChainDecl[] = [];
-  const stats = new Map<string, string>();
   const masq = new Map<string, string>();
   for (const s of services) {
     serviceObjects(input, s, sets, chains);
-    for (const r of s.reals) {
-      stats.set(String(r.mark), `jump st${r.mark}`);
-      if (s.masquerade) masq.set(String(r.mark), '');
-      chains.push({
-        name: `st${r.mark}`,
-        rules: [`ct direction original counter name r${r.mark}_in return`, `counter name r${r.mark}_out`],
-      });
-    }
+    if (s.masquerade) for (const r of s.reals) masq.set(String(r.mark), '');
   }
-  sets.push({ kind: 'map', name: 'stats', decl: ['type mark : verdict'], elements: stats });
   sets.push({ kind: 'set', name: 'masq', decl: ['type mark'], elements: masq });
   // Connections to a local real server pass input (client → server) and output (replies), not forward.
   const local = services.some((s) => s.reals.some((r) => r.local));
   const countAt = (hook: string): NftChainDecl => ({
     name: hook,
     hook: `type filter hook ${hook} priority filter; policy accept`,
-    rules: ['ct mark vmap @stats'],
+    rules: ['ct direction original ct mark @r_in', 'ct direction reply ct mark @r_out'],
   });
   chains.unshift(
     {
@@ -70,7 +82,7 @@ function natTable(input: NftInput, services: readonly NftServiceView[]): NftTabl
 }
 
 function drTable(input: NftInput, services: readonly NftServiceView[]): NftTable {
-  const sets: NftSetDecl[] = [];
+  const sets: NftSetDecl[] = countedSets(services, ['new', 'in']);
   const chains: NftChainDecl[] = [];
   const devices = [...new Set(services.map((s) => s.device ?? ''))].sort();
   for (const dev of devices) {
@@ -116,36 +128,6 @@ function serviceObjects(
   chains.push(...hit.chains);
 }
 
-/**
- * One object per distinct one-rule chain and counter: a service re-rendered after a weight change hands
- * plan.ts the same references for its per-real chains and counters, so the shape compare skips them without
- * serialising (10 × 1,000 real servers: 30,000 objects). Objects are never mutated. Bounded like `memo`.
- */
-const interns = new Map<string, NftChainDecl | NftSetDecl>();
-
-function internedChain(name: string, rule: string): NftChainDecl {
-  const key = `c ${name} ${rule}`;
-  let c = interns.get(key) as NftChainDecl | undefined;
-  if (!c) {
-    if (interns.size >= MEMO_MAX * 64) interns.clear();
-    c = { name, rules: [rule] };
-    interns.set(key, c);
-  }
-  return c;
-}
-
-function interned(set: NftSetDecl): NftSetDecl {
-  if (set.elements || set.decl.length > 0) return set;
-  const key = `${set.kind} ${set.name}`;
-  let x = interns.get(key) as NftSetDecl | undefined;
-  if (!x) {
-    if (interns.size >= MEMO_MAX * 64) interns.clear();
-    x = set;
-    interns.set(key, x);
-  }
-  return x;
-}
-
 function renderService(input: NftInput, s: NftServiceView, sets: NftSetDecl[], chains: NftChainDecl[]): void {
   const n = s.n;
   const m = slotCount(s, input.mhTableSize);
@@ -154,11 +136,6 @@ function renderService(input: NftInput, s: NftServiceView, sets: NftSetDecl[], c
   slots.forEach((mark, i) => {
     if (mark !== 0) slotEls.set(String(i), String(mark));
   });
-  sets.push(interned({ kind: 'counter', name: `s${n}_drop`, decl: [] }));
-  for (const r of s.reals) {
-    for (const c of s.mode === 'nat' ? ['new', 'in', 'out'] : ['new', 'in'])
-      sets.push(interned({ kind: 'counter', name: `r${r.mark}_${c}`, decl: [] }));
-  }
   sets.push({
     kind: 'map',
     name: `s${n}_slots`,
@@ -166,8 +143,6 @@ function renderService(input: NftInput, s: NftServiceView, sets: NftSetDecl[], c
     decl: [`typeof numgen inc mod ${slotCap(s, input.mhTableSize)} : meta mark`],
     elements: slotEls,
   });
-  const newv = new Map(s.reals.map((r) => [String(r.mark), `goto s${n}_n${r.mark}`]));
-  sets.push({ kind: 'map', name: `s${n}_newv`, decl: ['type mark : verdict'], elements: newv });
   if (s.persistence) {
     const avail = new Map<string, string>();
     for (const r of s.reals) if (honoured(s, r)) avail.set(String(r.mark), '');
@@ -183,9 +158,23 @@ function renderService(input: NftInput, s: NftServiceView, sets: NftSetDecl[], c
     });
     sets.push({ kind: 'set', name: `s${n}_avail`, decl: ['type mark'], elements: avail });
   }
-  if (s.mode === 'dr') {
-    const reals = new Map(s.reals.map((r) => [String(r.mark), `goto s${n}_r${r.mark}`]));
-    sets.push({ kind: 'map', name: `s${n}_reals`, decl: ['type mark : verdict'], elements: reals });
+  const remote = s.reals.filter((r) => !r.local);
+  if (s.mode === 'nat') {
+    // Loopback servers are redirected by a rule each; every other server is DNATed through the map.
+    const to = s.port === 0 ? addrType(s) : `${addrType(s)} . inet_service`;
+    const dnat = new Map<string, string>();
+    for (const r of s.reals)
+      if (!(r.local && isLoopback(r.address))) dnat.set(String(r.mark), dnatTarget(s, r));
+    sets.push({ kind: 'map', name: `s${n}_dnat`, decl: [`type mark : ${to}`], elements: dnat });
+  } else {
+    const marks = new Map(s.reals.map((r) => [String(r.mark), '']));
+    sets.push({ kind: 'set', name: `s${n}_marks`, decl: ['type mark'], elements: marks });
+    const macs = new Map(remote.map((r) => [String(r.mark), r.mac ?? '']));
+    sets.push({ kind: 'map', name: `s${n}_mac`, decl: ['type mark : ether_addr'], elements: macs });
+    if (remote.length < s.reals.length) {
+      const local = new Map(s.reals.filter((r) => r.local).map((r) => [String(r.mark), '']));
+      sets.push({ kind: 'set', name: `s${n}_local`, decl: ['type mark'], elements: local });
+    }
     sets.push({
       kind: 'map',
       name: `s${n}_flows`,
@@ -205,26 +194,36 @@ function honoured(s: NftServiceView, r: NftRealView): boolean {
   return r.available && !(s.expireQuiescentTemplate && r.weight === 0);
 }
 
+/** No server for this packet (mark 0): count it in `drops` under the service's number, and drop it. */
+const refuse = (s: NftServiceView) => `meta mark 0 meta mark set ${s.n} meta mark @drops drop`;
+
 function serviceChains(input: NftInput, s: NftServiceView, m: number): NftChainDecl[] {
   const n = s.n;
-  const go: NftChainDecl = {
-    name: `s${n}_go`,
-    rules: [`meta mark vmap @s${n}_newv`, `counter name s${n}_drop drop`],
-  };
-  const perReal = s.reals.flatMap((r) => [
-    internedChain(`s${n}_n${r.mark}`, `counter name r${r.mark}_new goto s${n}_r${r.mark}`),
-    internedChain(`s${n}_r${r.mark}`, realAction(s, r)),
-  ]);
   if (s.mode === 'nat') {
+    // ct mark names the server for the connection's life (counters, masquerade); the scratch mark is
+    // cleared before the NAT statement, which ends the rule.
+    const l4 = `meta l4proto ${s.protocol}`;
+    const loopback = s.reals
+      .filter((r) => r.local && isLoopback(r.address))
+      .map((r) => `ct mark ${r.mark} ${l4} redirect${s.port === 0 ? '' : ` to :${r.port}`}`);
     return [
       { name: `s${n}`, rules: ['meta mark set 0', ...scheduleRules(input, s, m, `s${n}_go`)] },
-      go,
-      ...perReal,
+      {
+        name: `s${n}_go`,
+        rules: [
+          refuse(s),
+          'meta mark @r_new',
+          'ct mark set meta mark meta mark set 0',
+          ...loopback,
+          `${l4} dnat ${l3(s)} to ct mark map @s${n}_dnat`,
+        ],
+      },
     ];
   }
   const fkey = flowKey(s);
   const fto = `timeout ${seconds(s.protocol === 'tcp' ? input.timeouts.tcpMs : input.timeouts.udpMs)}s`;
   const update = `update @s${n}_flows { ${fkey} ${fto} : meta mark }`;
+  const local = s.reals.some((r) => r.local) ? [`meta mark @s${n}_local meta mark set 0 accept`] : [];
   return [
     {
       name: `s${n}`,
@@ -239,12 +238,19 @@ function serviceChains(input: NftInput, s: NftServiceView, m: number): NftChainD
       // A flow whose real server was deleted is scheduled afresh (the engine purges such entries: the kernel
       // cannot delete map elements from the packet path).
       name: `s${n}_est`,
-      rules: [`meta mark vmap @s${n}_reals`, `meta mark set 0 goto s${n}_sch`],
+      rules: [`meta mark @s${n}_marks goto s${n}_fwd`, `meta mark set 0 goto s${n}_sch`],
     },
-    { name: `s${n}_sch`, rules: scheduleRules(input, s, m, `s${n}_fl`) },
-    { name: `s${n}_fl`, rules: [`meta mark != 0 ${update}`, `goto s${n}_go`] },
-    go,
-    ...perReal,
+    { name: `s${n}_sch`, rules: scheduleRules(input, s, m, `s${n}_new`) },
+    { name: `s${n}_new`, rules: [refuse(s), update, 'meta mark @r_new', `goto s${n}_fwd`] },
+    {
+      // A local server (IPVS's LOCALNODE) gets the packet unchanged, through the director's own stack.
+      name: `s${n}_fwd`,
+      rules: [
+        'meta mark @r_in',
+        ...local,
+        `ether saddr set ${s.deviceMac} ether daddr set meta mark map @s${n}_mac meta mark set 0 fwd to "${s.device}"`,
+      ],
+    },
   ];
 }
 
@@ -303,23 +309,9 @@ function ipv6Mask(prefix: number): string {
   return words.join(':');
 }
 
-/**
- * NAT: mark the conntrack entry (counters, masquerade), clear the scratch mark, DNAT. DR: rewrite MACs,
- * forward. A local real server (IPVS's LOCALNODE): DR accepts the packet unchanged into the director's own
- * stack (whatever listens on VIP:port gets it); NAT redirects to a loopback server (DNAT to 127/8 would need
- * route_localnet) and DNATs to another local address as to any real server.
- */
-function realAction(s: NftServiceView, r: NftRealView): string {
-  if (s.mode === 'dr') {
-    if (r.local) return `counter name r${r.mark}_in meta mark set 0 accept`;
-    return `counter name r${r.mark}_in meta mark set 0 ether saddr set ${s.deviceMac} ether daddr set ${r.mac} fwd to "${s.device}"`;
-  }
-  const head = `ct mark set ${r.mark} meta mark set 0 meta l4proto ${s.protocol}`;
-  if (r.local && isLoopback(r.address))
-    return s.port === 0 ? `${head} redirect` : `${head} redirect to :${r.port}`;
-  const bracketed = s.family === 6 ? `[${r.address}]` : r.address;
-  const to = s.port === 0 ? r.address : `${bracketed}:${r.port}`;
-  return `${head} dnat ${l3(s)} to ${to}`;
+/** The `s<n>_dnat` value of a server: `address . port`, or the address alone for a port-0 service. */
+function dnatTarget(s: NftServiceView, r: NftRealView): string {
+  return s.port === 0 ? r.address : `${r.address} . ${r.port}`;
 }
 
 function seconds(ms: number): number {

@@ -1,5 +1,5 @@
 /**
- * The rendered ruleset as data: tables of named objects (counters, sets, maps, chains) whose declarations and
+ * The rendered ruleset as data: tables of named objects (sets, maps, chains) whose declarations and
  * rules are nft text, and whose static set/map contents are element maps the planner can diff one element at
  * a time. `serializeTable` writes the `nft -f` text of a whole table.
  *
@@ -12,7 +12,7 @@
 export type NftFamily = 'inet' | 'netdev';
 
 export interface NftSetDecl {
-  readonly kind: 'set' | 'map' | 'counter';
+  readonly kind: 'set' | 'map';
   readonly name: string;
   /** Declaration statements inside the braces, without elements (e.g. "type mark : verdict"). */
   readonly decl: readonly string[];
@@ -20,6 +20,11 @@ export interface NftSetDecl {
   readonly elements?: ReadonlyMap<string, string>;
   /** Filled by the packet path (flow table, persistence): never written, kept across re-renders. */
   readonly dynamic?: boolean;
+  /**
+   * A set declared with `counter` (one counter per element): never flushed, so the counters of elements
+   * that stay survive every change; only elements that went away are deleted (plan.ts).
+   */
+  readonly counted?: boolean;
 }
 
 export interface NftChainDecl {
