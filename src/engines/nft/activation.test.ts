@@ -81,3 +81,25 @@ describe('NftEngine activation (cluster services resource)', () => {
     await engine.stop();
   });
 });
+
+describe('NftEngine: only the services an event names are viewed again', () => {
+  it('a change the director did not announce is not picked up by an event about another service', async () => {
+    const director = new Director(new FakeClock(), DEFAULT_TIMEOUTS);
+    director.addService(svcSpec({ scheduler: 'mh' }), [realSpec(2), realSpec(3)]);
+    director.addService(svcSpec({ scheduler: 'mh', port: 81 }), [realSpec(4), realSpec(5)]);
+    const engine = new NftEngine(director, { exec: new FakeExec(), statsIntervalMs: 0, shell: false });
+    await engine.start();
+    const quiet = director.getService('tcp:192.0.2.240:81').findReal('198.51.100.4:80');
+    assert.ok(quiet);
+    quiet.configuredWeight = 0; // behind the director's back: no event
+    director.editReal('tcp:192.0.2.240:80', '198.51.100.2:80', { weight: 3 });
+    await engine.settled();
+    assert.equal(engine.lastPlan, 'elements');
+    assert.match(engine.lastScript, / s0_slots /);
+    assert.doesNotMatch(engine.lastScript, / s1_slots /, 'service 1 was not viewed again');
+    director.editReal('tcp:192.0.2.240:81', '198.51.100.5:80', { weight: 1 });
+    await engine.settled();
+    assert.match(engine.lastScript, / s1_slots /, 'its own event re-views it, weight 0 included');
+    await engine.stop();
+  });
+});

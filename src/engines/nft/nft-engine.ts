@@ -76,6 +76,10 @@ export class NftEngine implements Engine {
   readonly #dr = new Map<string, { mac: string }>();
   readonly #devMac = new Map<string, string>();
   readonly #lastGood = new Map<string, NftServiceView>();
+  /** The last view of each service that could be built (applied or not): reused until an event names it. */
+  readonly #viewed = new Map<string, NftServiceView>();
+  /** Services named by director events since the last sync: only these are viewed again. */
+  #dirty = new Set<string>();
   readonly #errors = new Map<string, Error>();
   readonly #awaited = new Set<string>();
   readonly #counters = new Map<string, CounterValue>();
@@ -113,7 +117,10 @@ export class NftEngine implements Engine {
     const views = await this.#allViews();
     if (this.#active) await this.#install(views);
     else await this.#runner.apply(this.#leftovers());
-    this.#unsubscribe = this.#director.on(() => this.#schedule());
+    this.#unsubscribe = this.#director.on((e) => {
+      this.#dirty.add(e.service.id);
+      this.#schedule();
+    });
     const every = this.#opts.statsIntervalMs ?? 2000;
     if (every > 0) {
       const clock = this.#opts.clock ?? this.#director.clock;
@@ -218,6 +225,7 @@ export class NftEngine implements Engine {
   async #allViews(): Promise<NftServiceView[]> {
     const views: NftServiceView[] = [];
     for (const svc of this.#director.services.values()) views.push(await this.#view(svc));
+    for (const v of views) this.#viewed.set(v.id, v);
     return views;
   }
 
@@ -243,14 +251,31 @@ export class NftEngine implements Engine {
     await this.#runner.apply(script);
   }
 
-  /** Re-render from the director's current state and apply the difference (passive: only check it). */
+  /**
+   * Re-render and apply the difference (passive: only check it). Only the services that director events
+   * named since the last sync are viewed (and checked) again; every other service keeps its last view, the
+   * same object, which render.ts and plan.ts then skip by reference.
+   */
   async #sync(): Promise<void> {
     if (!this.#unsubscribe) return;
+    const dirty = this.#dirty;
+    this.#dirty = new Set();
     const views: NftServiceView[] = [];
     for (const svc of this.#director.services.values()) {
+      const kept = dirty.has(svc.id) ? undefined : this.#viewed.get(svc.id);
+      if (kept && !this.#errors.has(svc.id)) {
+        views.push(kept);
+        continue;
+      }
+      if (!dirty.has(svc.id) && this.#errors.has(svc.id)) {
+        const last = this.#lastGood.get(svc.id);
+        if (last) views.push(last);
+        continue;
+      }
       try {
         const v = await this.#view(svc);
         this.#errors.delete(svc.id);
+        this.#viewed.set(svc.id, v);
         views.push(v);
       } catch (e) {
         this.#errors.set(svc.id, e as Error);
@@ -261,6 +286,7 @@ export class NftEngine implements Engine {
     }
     for (const id of [...this.#lastGood.keys()])
       if (!this.#director.services.has(id)) this.#lastGood.delete(id);
+    for (const id of [...this.#viewed.keys()]) if (!this.#director.services.has(id)) this.#viewed.delete(id);
     if (!this.#active || !this.#applied) return;
     const next = render(this.#input(views));
     const p = plan(this.#applied, next);
@@ -465,7 +491,7 @@ export class NftEngine implements Engine {
     const now = new Map(after.map((v) => [v.id, v]));
     for (const old of before) {
       const cur = now.get(old.id);
-      if (!cur) continue;
+      if (!cur || cur === old) continue;
       const family = cur.mode === 'dr' ? 'netdev' : 'inet';
       const curMarks = new Set(cur.reals.map((r) => r.mark));
       const goneFlows = old.reals.filter((r) => !curMarks.has(r.mark)).map((r) => r.mark);

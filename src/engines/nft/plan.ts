@@ -129,7 +129,7 @@ function elementChanges(old: NftTable, next: NftTable): string {
     const s = next.sets[i] as NftSetDecl;
     const prevSet = old.sets[i];
     const was = prevSet?.elements;
-    if (prevSet === s || !s.elements || !was) continue;
+    if (prevSet === s || !s.elements || !was || was === s.elements) continue;
     const gone = new Map<string, string>();
     const added = new Map<string, string>();
     for (const [k, v] of was) if (s.elements.get(k) !== v) gone.set(k, v);
