@@ -66,8 +66,11 @@ export async function runCommand(args: string[], io: CliIo, log: Logger): Promis
     await Promise.all(demo.map((d) => d.close()));
     throw e;
   }
+  // Handlers first, then the ready line: whoever reads it may signal at once (a SIGHUP before the
+  // handler exists would kill the process with the default action).
+  const stopped = waitForStop(log, () => reloadOnSignal(farm, log));
   io.stdout(describe(plan, farm, demo));
-  await waitForStop(log, () => reloadOnSignal(farm, log));
+  await stopped;
   const deadline = setTimeout(() => process.exit(0), STOP_DEADLINE_MS);
   await farm.stop();
   await Promise.all(demo.map((d) => d.close()));

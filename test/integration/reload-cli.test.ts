@@ -66,7 +66,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (child.exitCode === null) {
+  if (child.exitCode === null && child.signalCode === null) {
     child.kill('SIGTERM');
     await within(once(child, 'exit'), 'webfarm run to stop', 10_000);
   }
@@ -78,7 +78,11 @@ test('SIGHUP re-reads the config and applies the difference, one log line', asyn
   await writeFile(cfg, config([reals[0]!.port, reals[1]!.port]));
   assert.ok(child.pid !== undefined);
   process.kill(child.pid, 'SIGHUP');
-  await until(() => / info reload /.test(stderr), 'the reload log line', 10_000);
+  await until(() => / info reload /.test(stderr), 'the reload log line', 10_000).catch((e: Error) => {
+    throw new Error(
+      `${e.message}; child exit ${child.exitCode} signal ${child.signalCode}; stderr:\n${stderr}`,
+    );
+  });
   assert.match(stderr, / info reload .*reals_added=1 .*reals_removed=0/);
   assert.deepEqual(await realIds(), [`127.0.0.1:${reals[0]!.port}`, `127.0.0.1:${reals[1]!.port}`].sort());
   assert.equal(child.exitCode, null, 'still running');
