@@ -12,7 +12,10 @@ import { lineFrom, netnsUnavailable, Topology } from './netns.ts';
  * Two real `webfarm run -c` directors in network namespaces (DESIGN.md §7 system tier), for the failover
  * tests: a bridge with a client (192.0.2.10), directors dira (.4) and dirb (.5), real servers r1 (.2) and
  * r2 (.3) answering HTTP with their name; the floating address 192.0.2.240 serving VIP:80 through the
- * proxy engine. Heartbeats over UDP broadcast and/or a serial line (a socat pty pair). No default route;
+ * proxy engine. With `engine: 'nft-dr'` instead: the nft engine in direct routing, scheduler mh, over three
+ * real servers r1 (.2), r2 (.3), r3 (.6) holding the VIP on lo (`webfarm realserver up --vip`) and
+ * answering TCP on port 80 with a greeting ("NAME CLIENTADDR") then an echo (peer.mjs `server`).
+ * Heartbeats over UDP broadcast and/or a serial line (a socat pty pair). No default route;
  * unique names (prefix + pid); everything made here is removed by destroy(), which tests call in after()
  * whatever happened; processes are killed by their PID.
  */
@@ -25,7 +28,7 @@ const ADDR: Record<Node, string> = { dira: '192.0.2.4', dirb: '192.0.2.5' };
 export const KEY = 'failover-test-key-0123456789';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const WEBFARM = join(ROOT, 'bin', 'webfarm.js');
+export const WEBFARM = join(ROOT, 'bin', 'webfarm.js');
 export const CLUSTER_PEER = fileURLToPath(new URL('./cluster-peer.mjs', import.meta.url));
 
 export type MediumKind = 'bcast' | 'serial';
@@ -35,7 +38,25 @@ export interface ClusterFarmOptions {
   readonly tag: string;
   readonly media: readonly MediumKind[];
   readonly autoFailback: boolean;
+  /** `proxy` (default): two HTTP real servers, rr. `nft-dr`: the nft engine, DR + mh, three real servers. */
+  readonly engine?: 'proxy' | 'nft-dr';
 }
+
+/** The real servers of each engine setup: namespace host name and address. */
+const REALS = {
+  proxy: [
+    ['r1', '192.0.2.2'],
+    ['r2', '192.0.2.3'],
+  ],
+  'nft-dr': [
+    ['r1', '192.0.2.2'],
+    ['r2', '192.0.2.3'],
+    ['r3', '192.0.2.6'],
+  ],
+} as const;
+
+/** `mh_table_size` of the nft-dr setup: small, so the slot maps list quickly; equal on both directors. */
+export const MH_TABLE_SIZE = 251;
 
 /** Why the failover tests cannot run here, or undefined. */
 export function clusterFarmUnavailable(): string | undefined {
@@ -109,11 +130,14 @@ export class ClusterFarm {
     const link = (addr: string) => [{ bridge: 'lan', dev: 'eth0', addrs: [`${addr}/24`] }];
     await this.topo.addHost('c', link('192.0.2.10'));
     for (const n of NODES) await this.topo.addHost(HOST[n], link(ADDR[n]));
-    for (const [host, addr] of [
-      ['r1', '192.0.2.2'],
-      ['r2', '192.0.2.3'],
-    ] as const) {
+    for (const [host, addr] of REALS[this.#engine]) {
       await this.topo.addHost(host, link(addr));
+      if (this.#engine === 'nft-dr') {
+        // A DR real server: the VIP on lo, ARP kept off it; greets with its name and echoes.
+        await this.topo.run(host, [process.execPath, WEBFARM, 'realserver', 'up', '--vip', VIP]);
+        await this.topo.startServer(host, host, 80, 53, VIP);
+        continue;
+      }
       const child = this.topo.spawn(host, [process.execPath, CLUSTER_PEER, 'http', host, '80']);
       await lineFrom(child, (l) => l === 'ready', `${host} HTTP server`);
     }
@@ -134,12 +158,7 @@ export class ClusterFarm {
       'admin:',
       `  socket: ${this.socket(node)}`,
       '  state_file: false',
-      'services:',
-      `  - address: ${VIP}`,
-      '    port: 80',
-      '    scheduler: rr',
-      '    connect: { timeout: 1s, retries: 1 }',
-      '    real_servers: [192.0.2.2:80, 192.0.2.3:80]',
+      ...(this.#engine === 'nft-dr' ? this.#nftDrServices() : this.#proxyServices()),
       'cluster:',
       `  node: ${node}`,
       `  nodes: [${NODES.join(', ')}]`,
@@ -155,6 +174,40 @@ export class ClusterFarm {
       '        - services: true',
       '',
     ].join('\n');
+  }
+
+  #proxyServices(): string[] {
+    return [
+      'services:',
+      `  - address: ${VIP}`,
+      '    port: 80',
+      '    scheduler: rr',
+      '    connect: { timeout: 1s, retries: 1 }',
+      '    real_servers: [192.0.2.2:80, 192.0.2.3:80]',
+    ];
+  }
+
+  /** The kernel engine in direct routing: counters read every 200 ms so tests see them move soon. */
+  #nftDrServices(): string[] {
+    return [
+      'engine: nft',
+      `nft: { device: eth0, mh_table_size: ${MH_TABLE_SIZE}, stats_interval: 200ms }`,
+      'services:',
+      `  - address: ${VIP}`,
+      '    port: 80',
+      '    scheduler: mh',
+      '    real_servers:',
+      ...REALS['nft-dr'].map(([, addr]) => `      - { address: ${addr}, forward: route }`),
+    ];
+  }
+
+  get #engine(): 'proxy' | 'nft-dr' {
+    return this.o.engine ?? 'proxy';
+  }
+
+  /** The namespace (Topology host name) of a director. */
+  host(node: Node): string {
+    return HOST[node];
   }
 
   #configPath(node: Node): string {
