@@ -157,10 +157,13 @@ export async function startCluster(d: ClusterDeps): Promise<RunningCluster> {
   };
 }
 
-/** Give every group held here (right to left within each), logging what was released. */
+/**
+ * Release every group with anything running here (right to left within each), owned or not, logging what
+ * was released: at start and at stop this node holds nothing by definition.
+ */
 async function releaseAll(groups: readonly ResourceGroup[], log: Logger, why: string): Promise<void> {
   for (const g of groups) {
-    const r = await g.give();
+    const r = await g.release();
     if (r.changed) log.info('cluster-released', { group: g.key, why });
     if (!r.result.ok) log.error('cluster-release-failed', { group: g.key, why, reason: r.result.reason });
   }

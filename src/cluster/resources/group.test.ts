@@ -71,3 +71,25 @@ test('operations never overlap: a give issued during a take runs after it', asyn
   assert.deepEqual(log.slice(-2), ['announce vip', 'announce svc']);
   assert.throws(() => new ResourceGroup('x', []), /no resources/);
 });
+
+test('release stops everything right to left whenever any resource is running, owned or not', async () => {
+  const { log, rs, g } = group(['svc', 'vip', 'script']);
+  assert.deepEqual(await g.release(), { result: { ok: true }, changed: false, owned: false });
+  assert.deepEqual(log, [], 'nothing running: nothing stopped');
+  // A killed process left its address (a later resource) while the first one died with it: give would
+  // see the group as not owned and leave the address; release removes it.
+  (rs[1] as FakeResource).running = true;
+  assert.deepEqual(await g.give(), { result: { ok: true }, changed: false, owned: false });
+  assert.deepEqual(log, []);
+  assert.deepEqual(await g.release(), { result: { ok: true }, changed: true, owned: false });
+  assert.deepEqual(log.splice(0), ['stop script', 'stop vip', 'stop svc']);
+  assert.ok(rs.every((x) => !x.running));
+  // Owned: the same as give; failures are reported and the rest still stopped.
+  await g.take();
+  log.length = 0;
+  (rs[2] as FakeResource).failStop = true;
+  const r = await g.release();
+  assert.deepEqual(r.result, { ok: false, reason: 'script: told to fail' });
+  assert.deepEqual(log, ['stop script', 'stop vip', 'stop svc']);
+  assert.equal(r.owned, false);
+});

@@ -9,6 +9,9 @@ import { type ActionResult, failed, OK, type Resource } from './resource.ts';
  *   which can leave an address up with its services down; we prefer all or nothing.
  * - give: if not owned, nothing. Otherwise stop RN … R1 right to left, carrying on past failures (the
  *   address must go even if a script's stop fails); the result names every failure.
+ * - release: as give, but whenever any resource is running, owned or not. For a node that holds nothing
+ *   by definition (starting, stopping): a killed process may leave a later resource behind while the first
+ *   one is down, e.g. an address after a `services` resource whose engine state died with the process.
  * Operations on one group never overlap: each waits for the previous one.
  */
 export interface GroupResult {
@@ -55,6 +58,17 @@ export class ResourceGroup {
   give(): Promise<GroupResult> {
     return this.#serial(async () => {
       if (!(await this.#owned())) return { result: OK, changed: false, owned: false };
+      const reasons = await this.#stopFrom(this.resources.length - 1);
+      const result = reasons.length === 0 ? OK : failed(reasons.join('; '));
+      return { result, changed: true, owned: await this.#owned() };
+    });
+  }
+
+  release(): Promise<GroupResult> {
+    return this.#serial(async () => {
+      let running = false;
+      for (const r of this.resources) if ((await r.status()) === 'running') running = true;
+      if (!running) return { result: OK, changed: false, owned: false };
       const reasons = await this.#stopFrom(this.resources.length - 1);
       const result = reasons.length === 0 ? OK : failed(reasons.join('; '));
       return { result, changed: true, owned: await this.#owned() };

@@ -170,10 +170,20 @@ export class ClusterFarm {
       '  resource_groups:',
       '    - preferred: dira',
       '      resources:',
-      `        - ipaddr: { address: ${VIP}, prefix: 24, device: eth0 }`,
-      '        - services: true',
+      ...this.#resources(),
       '',
     ].join('\n');
+  }
+
+  /**
+   * The group's resources, in start order. The proxy engine binds the VIP, so the address comes first;
+   * the nft engine in direct routing wants its rules in force before the address arrives and until it has
+   * gone (docs/cluster.md "Services follow the group"), so `services` comes first.
+   */
+  #resources(): string[] {
+    const ipaddr = `        - ipaddr: { address: ${VIP}, prefix: 24, device: eth0 }`;
+    const services = '        - services: true';
+    return this.#engine === 'nft-dr' ? [services, ipaddr] : [ipaddr, services];
   }
 
   #proxyServices(): string[] {
