@@ -16,6 +16,7 @@ import type { ProbeFactory, ProbeType } from '../health/probe.ts';
 import { checkHealth, fsIsExecutable, type IsExecutable } from './health-semantic.ts';
 import type { ClusterHost } from './cluster-host.ts';
 import { clusterIssues } from './cluster-semantic.ts';
+import { checkResourceOrder } from './resource-order.ts';
 import { configErrorMap, toPathIssues } from './zod-issues.ts';
 
 /**
@@ -85,6 +86,7 @@ export function parseConfig(text: string, file: string, options: ParseOptions = 
   const cluster = parsed.success ? parsed.data.cluster : undefined;
   const isExecutable = options.isExecutable ?? fsIsExecutable;
   issues.push(...clusterIssues(data, cluster, options.clusterHost, isExecutable));
+  issues.push(...checkResourceOrder(services, engine, cluster));
   if (issues.length > 0 || !parsed.success) return fail(at(issues));
   return { ok: true, config: parsed.data };
 }
