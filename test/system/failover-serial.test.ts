@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { ClusterFarm, clusterFarmUnavailable, waitFor, withDiagnostics } from './support/cluster-farm.ts';
+import { it } from 'node:test';
+import { describeFarm, isRealName, waitFor, withDiagnostics } from './support/cluster-farm.ts';
 
 /**
  * Issue #4 "Done when", the same failover over the serial medium alone (a socat pty pair as the null-modem
@@ -9,57 +9,47 @@ import { ClusterFarm, clusterFarmUnavailable, waitFor, withDiagnostics } from '.
  * preferred node gets its group back (auto_failback on). Cutting the serial link beside UDP, and healing a
  * split brain through it: failover-media.test.ts.
  */
-const skip = clusterFarmUnavailable();
-if (skip !== undefined) process.stdout.write(`# failover-serial system test skipped: ${skip}\n`);
+describeFarm(
+  'failover-serial',
+  'failover over the serial medium alone',
+  { tag: 'fs', media: ['serial'], autoFailback: true },
+  (farm) => {
+    it('kill -9 of dira: dirb takes over over serial alone; dira returns and takes its group back', async () => {
+      await withDiagnostics(farm, async () => {
+        const doc = await waitFor(
+          () => farm.cluster('dirb'),
+          (d) => d.peers[0]?.status === 'up' && d.groups[0]?.owner === 'dira',
+          'dirb to see dira (over serial) holding the group',
+        );
+        assert.deepEqual(
+          doc.peers[0]?.links.map((l) => l.name),
+          [`serial ${farm.tty('dirb')}`],
+        );
+        await waitFor(() => farm.get(), isRealName, 'a client request through dira');
+        assert.equal(await farm.clientNeighbour(), await farm.mac('dira'));
 
-const isName = (body: string) => body === 'r1' || body === 'r2';
+        await farm.kill('dira');
+        await waitFor(
+          () => farm.cluster('dirb'),
+          (d) => d.peers[0]?.status === 'dead' && d.groups[0]?.owner === 'dirb' && d.groups[0].op === null,
+          'dirb to take the group',
+        );
+        await waitFor(() => farm.get(), isRealName, 'a client request through dirb');
+        const macB = await farm.mac('dirb');
+        await waitFor(
+          () => farm.clientNeighbour(),
+          (m) => m === macB,
+          "the client's entry on dirb's MAC",
+        );
 
-describe('failover over the serial medium alone', { skip }, () => {
-  const farm = new ClusterFarm({ tag: 'fs', media: ['serial'], autoFailback: true });
-
-  before(async () => {
-    await farm.setup();
-    await Promise.all([farm.start('dira'), farm.start('dirb')]);
-  });
-  after(async () => {
-    await farm.destroy();
-  });
-
-  it('kill -9 of dira: dirb takes over over serial alone; dira returns and takes its group back', async () => {
-    await withDiagnostics(farm, async () => {
-      const doc = await waitFor(
-        () => farm.cluster('dirb'),
-        (d) => d.peers[0]?.status === 'up' && d.groups[0]?.owner === 'dira',
-        'dirb to see dira (over serial) holding the group',
-      );
-      assert.deepEqual(
-        doc.peers[0]?.links.map((l) => l.name),
-        [`serial ${farm.tty('dirb')}`],
-      );
-      await waitFor(() => farm.get(), isName, 'a client request through dira');
-      assert.equal(await farm.clientNeighbour(), await farm.mac('dira'));
-
-      await farm.kill('dira');
-      await waitFor(
-        () => farm.cluster('dirb'),
-        (d) => d.peers[0]?.status === 'dead' && d.groups[0]?.owner === 'dirb' && d.groups[0].op === null,
-        'dirb to take the group',
-      );
-      await waitFor(() => farm.get(), isName, 'a client request through dirb');
-      const macB = await farm.mac('dirb');
-      await waitFor(
-        () => farm.clientNeighbour(),
-        (m) => m === macB,
-        "the client's entry on dirb's MAC",
-      );
-
-      await farm.start('dira');
-      await waitFor(
-        () => farm.holders(),
-        (h) => h.join() === 'dira',
-        'dira alone to hold the VIP again',
-      );
-      await waitFor(() => farm.get(), isName, 'a client request through dira again');
+        await farm.start('dira');
+        await waitFor(
+          () => farm.holders(),
+          (h) => h.join() === 'dira',
+          'dira alone to hold the VIP again',
+        );
+        await waitFor(() => farm.get(), isRealName, 'a client request through dira again');
+      });
     });
-  });
-});
+  },
+);

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before, describe } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { adminRequest } from '../../../src/admin/client.ts';
 import type { ClusterDoc } from '../../../src/admin/routes/cluster.ts';
@@ -363,4 +364,33 @@ export async function withDiagnostics(farm: ClusterFarm, body: () => Promise<voi
     if (e instanceof Error) e.message = `${e.message}\n${farm.diagnostics()}`;
     throw e;
   }
+}
+
+/** A client request's body came from one of the farm's real servers. */
+export const isRealName = (body: string): boolean => body === 'r1' || body === 'r2';
+
+/**
+ * A describe block around one two-director farm: skipped (with the reason on stdout, for `file`) where the
+ * farm cannot run; the farm set up and both directors started before the first test, destroyed after the
+ * last whatever happened. `body` declares the tests.
+ */
+export function describeFarm(
+  file: string,
+  title: string,
+  options: ClusterFarmOptions,
+  body: (farm: ClusterFarm) => void,
+): void {
+  const skip = clusterFarmUnavailable();
+  if (skip !== undefined) process.stdout.write(`# ${file} system test skipped: ${skip}\n`);
+  describe(title, { skip }, () => {
+    const farm = new ClusterFarm(options);
+    before(async () => {
+      await farm.setup();
+      await Promise.all([farm.start('dira'), farm.start('dirb')]);
+    });
+    after(async () => {
+      await farm.destroy();
+    });
+    body(farm);
+  });
 }
