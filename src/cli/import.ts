@@ -6,13 +6,15 @@ import { importHaD } from '../import/import-had.ts';
 import type { CliIo } from './io.ts';
 import { usageError } from './usage.ts';
 
-export const IMPORT_HELP = `Usage: webfarm import [--node NAME] PATH...
+export const IMPORT_HELP = `Usage: webfarm import [--node NAME] [--engine proxy|nft] PATH...
 
 Translate legacy Ultra Monkey configuration into the native config (docs/config.md), written to stdout
 with a comment for everything that has no equivalent (docs/import.md).
   PATH             an ldirectord.cf file, or an ha.d directory (ha.cf, haresources, authkeys and the
                    ldirectord.cf files haresources names); several ldirectord.cf files are merged
   --node NAME      this director's name in the cluster (default: uname -n, as heartbeat)
+  --engine ENGINE  proxy (default; gate and ipip real servers become masq) or nft (the kernel path:
+                   gate becomes forward: route, direct routing as LVS did)
   -h, --help       this text
 Exit status: 0 written; 1 a file is invalid or unreadable (each problem on stderr as FILE:LINE:COL:
 message, nothing on stdout); 2 bad command line. Directives that are accepted but ignored are listed on
@@ -34,6 +36,9 @@ export async function importCommand(args: string[], io: CliIo): Promise<number> 
   }
   if (positionals.length === 0)
     throw usageError('import', new Error('give an ldirectord.cf or an ha.d directory'));
+  const engine = values.engine ?? 'proxy';
+  if (engine !== 'proxy' && engine !== 'nft')
+    throw usageError('import', new Error(`--engine: expected proxy or nft, got ${engine}`));
   const dirs: string[] = [];
   const files: Array<{ file: string; text: string }> = [];
   for (const p of positionals) {
@@ -48,9 +53,10 @@ export async function importCommand(args: string[], io: CliIo): Promise<number> 
   if (dirs.length > 1) throw usageError('import', new Error('give at most one ha.d directory'));
   const result =
     dirs[0] === undefined
-      ? importLdirectordFiles(files)
+      ? importLdirectordFiles(files, engine)
       : await importHaD(dirs[0], {
           extra: files,
+          engine,
           ...(values.node === undefined ? {} : { node: values.node }),
         });
   for (const w of result.warnings ?? []) io.stderr(`${w}\n`);
@@ -67,7 +73,11 @@ function parse(args: string[]) {
     args,
     allowPositionals: true,
     strict: true,
-    options: { node: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      node: { type: 'string' },
+      engine: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
 }
 

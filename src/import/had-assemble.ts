@@ -3,7 +3,13 @@ import { formatDuration } from '../config/duration.ts';
 import { Draft } from './draft.ts';
 import { type HaCf, parseHaCf } from './hacf-parse.ts';
 import { type HaGroup, type HaResource, parseHaresources } from './haresources-parse.ts';
-import { addLdirectord, finish, type ImportResult, importHeader } from './import-ldirectord.ts';
+import {
+  addLdirectord,
+  finish,
+  type ImportEngine,
+  type ImportResult,
+  importHeader,
+} from './import-ldirectord.ts';
 
 /**
  * ha.cf + haresources + authkeys (+ the ldirectord.cf files haresources names) → one native config with a
@@ -20,6 +26,8 @@ export interface HaDInputs {
   /** This host's name (uname -n). */
   readonly hostname: string;
   readonly node?: string;
+  /** The engine the config names (import-ldirectord.ts ImportEngine); default proxy. */
+  readonly engine?: ImportEngine;
   readonly extra: ReadonlyArray<{ file: string; text: string }>;
   /** An ldirectord resource's config file (undefined: heartbeat's default name). */
   readonly loadLdirectord: (name: string | undefined) => Promise<{ file: string; text: string } | undefined>;
@@ -36,7 +44,7 @@ export async function assembleHaD(i: HaDInputs): Promise<ImportResult> {
   const ld = await ldirectordFiles(res.groups, i, issues);
   const draft = new Draft();
   importHeader(draft, [i.haCf.file, i.haresources.file, i.authkeys.file, ...ld.map((f) => f.file)]);
-  draft.data.engine = 'proxy';
+  draft.data.engine = i.engine ?? 'proxy';
   if (ld.length > 0) draft.data.health = {};
   draft.data.services = [];
   issues.push(...addLdirectord(draft, ld));

@@ -9,7 +9,7 @@ import {
 } from '../cluster/authkeys-file.ts';
 import type { ConfigIssue } from '../config/issue.ts';
 import { assembleHaD, type HaDInputs } from './had-assemble.ts';
-import type { ImportResult } from './import-ldirectord.ts';
+import type { ImportEngine, ImportResult } from './import-ldirectord.ts';
 
 /**
  * `webfarm import DIR` for an ha.d directory: reads DIR/ha.cf, DIR/haresources, DIR/authkeys (refused
@@ -20,6 +20,8 @@ import type { ImportResult } from './import-ldirectord.ts';
 export interface HaDOptions {
   /** This director's node name (default: uname -n when it is one of the nodes). */
   readonly node?: string;
+  /** The engine the config names (default proxy; nft: `gate` → `forward: route`). */
+  readonly engine?: ImportEngine;
   /** ldirectord.cf files given on the command line besides the directory. */
   readonly extra?: ReadonlyArray<{ file: string; text: string }>;
 }
@@ -53,6 +55,7 @@ export async function importHaD(dir: string, o: HaDOptions = {}): Promise<Import
     hostname: hostname(),
     extra: o.extra ?? [],
     ...(o.node === undefined ? {} : { node: o.node }),
+    ...(o.engine === undefined ? {} : { engine: o.engine }),
     loadLdirectord: async (name) => findLdirectord(dir, name),
   };
   return assembleHaD(inputs);

@@ -18,19 +18,29 @@ export function importHeader(draft: Draft, sources: readonly string[]): void {
   draft.note([], 'Validate it on the director that will run it: webfarm check -c FILE');
 }
 
+/**
+ * The engine the imported config names: `proxy` (default; `gate`/`ipip` real servers become `masq`, with a
+ * comment) or `nft` (the kernel path: `gate` becomes `forward: route`, direct routing as ldirectord's LVS
+ * did; `ipip` becomes `tunnel`, which the nft engine refuses, reported at its line).
+ */
+export type ImportEngine = 'proxy' | 'nft';
+
 /** ldirectord.cf text → native YAML (with comments), or every problem at its FILE:LINE:COL. Pure. */
-export function importLdirectord(text: string, file: string): ImportResult {
-  return importLdirectordFiles([{ file, text }]);
+export function importLdirectord(text: string, file: string, engine: ImportEngine = 'proxy'): ImportResult {
+  return importLdirectordFiles([{ file, text }], engine);
 }
 
 /** Several ldirectord.cf files merged into one config (their services in file order). Pure. */
-export function importLdirectordFiles(files: ReadonlyArray<{ file: string; text: string }>): ImportResult {
+export function importLdirectordFiles(
+  files: ReadonlyArray<{ file: string; text: string }>,
+  engine: ImportEngine = 'proxy',
+): ImportResult {
   const draft = new Draft();
   importHeader(
     draft,
     files.map((f) => f.file),
   );
-  draft.data.engine = 'proxy';
+  draft.data.engine = engine;
   draft.data.health = {};
   const issues = addLdirectord(draft, files);
   return issues.length > 0 ? { ok: false, issues } : finish(draft);

@@ -195,7 +195,12 @@ function mapFallback(
   if (method !== undefined && method !== 'masq') {
     if (method !== 'gate' && method !== 'ipip')
       return void fail(v, `fallback: "${method}" is not gate, masq or ipip`);
-    draft.trail(at('fallback'), `was ${method}; the proxy engine masquerades`);
+    draft.trail(
+      at('fallback'),
+      draft.data.engine === 'nft'
+        ? `was ${method}; the fallback is added as a masq real server (the director's own address is served locally)`
+        : `was ${method}; the proxy engine masquerades`,
+    );
   }
 }
 
@@ -262,7 +267,16 @@ function realEntry(
   if (r.upper !== undefined) e.upper_threshold = r.upper;
   if (r.lower !== undefined) e.lower_threshold = r.lower;
   e.forward = 'masq';
-  if (routed) {
+  if (routed && draft.data.engine === 'nft') {
+    // The kernel path does what LVS did: gate is direct routing; ipip stays tunnel (the nft engine
+    // refuses it, and the import reports that at the real= line).
+    e.forward = r.forward === 'gate' ? 'route' : 'tunnel';
+    if (written !== vport)
+      draft.trail(
+        [...path, 'port'],
+        `written ${written}; ldirectord forces the virtual port for ${r.forward}`,
+      );
+  } else if (routed) {
     const what = r.forward === 'gate' ? 'gate (direct routing)' : 'ipip (tunnel)';
     draft.trail(
       [...path, 'forward'],

@@ -10,8 +10,8 @@ import { parseScenario } from './scenario-parse.ts';
 
 /**
  * examples/holstein: the original form (ha.d: ha.cf, haresources, authkeys, ldirectord.cf) imported by
- * `webfarm import` is the same config as the native director1.yaml / director2.yaml; the shipped
- * scenarios parse.
+ * `webfarm import --engine nft` (ldirectord's `gate` → `forward: route`) is the same config as the native
+ * director1.yaml / director2.yaml; the shipped scenarios parse.
  */
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -32,8 +32,8 @@ describe('examples/holstein', () => {
   chmodSync(join(had, 'authkeys'), 0o600);
 
   for (const node of ['director1', 'director2']) {
-    it(`webfarm import ha.d --node ${node} equals ${node}.yaml`, async () => {
-      const imported = await importHaD(had, { node });
+    it(`webfarm import ha.d --node ${node} --engine nft equals ${node}.yaml`, async () => {
+      const imported = await importHaD(had, { node, engine: 'nft' });
       assert.ok(imported.ok, JSON.stringify(!imported.ok && imported.issues));
       const native = readFileSync(join(EX, `${node}.yaml`), 'utf8').replace(
         '/etc/ha.d/authkeys',

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { judgeStep, stableFrom, twoOwnerTime } from './invariants.ts';
-import type { OwnerSample, RunRecord, StepRecord } from './observations.ts';
+import type { OwnerSample, RunRecord, StepRecord, ViaSample } from './observations.ts';
 import type { Expect } from './scenario-schema.ts';
 import { formatResultTable } from './result-table.ts';
 
@@ -211,6 +211,54 @@ describe('judgeStep', () => {
   });
 });
 
+describe('via: which director forwarded client connections', () => {
+  /** Counters every 200 ms: dira forwards 10 per interval until `switchAt`, dirb from then on. */
+  function via(switchAt: number): ViaSample[] {
+    const out: ViaSample[] = [];
+    let a = 0;
+    let b = 0;
+    for (let t = 0; t < 5000; t += 200) {
+      out.push({ t, conns: { dira: a, dirb: b } });
+      if (t + 200 <= switchAt) a += 10;
+      else b += 10;
+    }
+    return out;
+  }
+  const moved = samples((t) => (t < 1200 ? ['dira'] : ['dirb']));
+
+  it('traffic follows the address: passes, and the step counts who forwarded', () => {
+    const got = judgeStep(
+      run({ samples: moved, via: via(1200) }),
+      { record: STEP, expect: { owner: 'other' } },
+      5000,
+      SETTLE,
+    );
+    assert.equal(got.pass, true, got.problems.join('; '));
+    assert.deepEqual(got.via, { dira: 60, dirb: 180 });
+  });
+
+  it('a director that no longer holds the address keeps forwarding after settle: fails', () => {
+    const got = judgeStep(
+      run({ samples: moved, via: via(3000) }),
+      { record: STEP, expect: { owner: 'other' } },
+      5000,
+      SETTLE,
+    );
+    assert.equal(got.pass, false);
+    assert.deepEqual(got.problems, [
+      'dira forwarded 10 client connection(s) at +2000..2200 ms without holding the address',
+    ]);
+  });
+
+  it('forwarding inside the settle window, or without via samples, is not judged', () => {
+    const early = run({ samples: moved, via: via(1800) });
+    assert.equal(judgeStep(early, { record: STEP, expect: {} }, 5000, SETTLE).pass, true);
+    const none = judgeStep(run({ samples: moved }), { record: STEP, expect: {} }, 5000, SETTLE);
+    assert.equal(none.pass, true);
+    assert.deepEqual(none.via, {});
+  });
+});
+
 describe('stableFrom / twoOwnerTime', () => {
   it('takes the first sample after the last violation', () => {
     const s = [
@@ -247,6 +295,7 @@ describe('formatResultTable', () => {
         requests: 60,
         failed: 3,
         splitBrainMs: 0,
+        via: { dira: 2, dirb: 50 },
         ownersAfter: ['dirb'],
         problems: [],
         pass: true,
@@ -257,6 +306,7 @@ describe('formatResultTable', () => {
         requests: 5,
         failed: 5,
         splitBrainMs: 250,
+        via: {},
         ownersAfter: [],
         problems: ['boom'],
         pass: false,
@@ -265,10 +315,13 @@ describe('formatResultTable', () => {
     const lines = text.trimEnd().split('\n');
     assert.match(
       lines[0] ?? '',
-      /^fault\s+failover\s+failed\/requests\s+split brain\s+owner after\s+result$/,
+      /^fault\s+failover\s+failed\/requests\s+split brain\s+owner after\s+forwarded by\s+result$/,
     );
-    assert.match(lines[1] ?? '', /^kill -9 active\s+1\.23 s\s+3\/60\s+0 ms\s+dirb\s+pass$/);
-    assert.match(lines[2] ?? '', /^cut\s+-\s+5\/5\s+250 ms\s+-\s+FAIL$/);
+    assert.match(
+      lines[1] ?? '',
+      /^kill -9 active\s+1\.23 s\s+3\/60\s+0 ms\s+dirb\s+dira 2 \+ dirb 50\s+pass$/,
+    );
+    assert.match(lines[2] ?? '', /^cut\s+-\s+5\/5\s+250 ms\s+-\s+-\s+FAIL$/);
     assert.equal(lines[3], '    ! boom');
   });
 });

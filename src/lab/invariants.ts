@@ -10,6 +10,8 @@ import type { Expect } from './scenario-schema.ts';
  * - no request failed after the settle point (losses only inside the documented window), at most
  *   `failed_max` in all;
  * - after the settle point, answers only from `served_by`; no connection accepted by `no_conns_on`;
+ * - after the settle point, no client connection forwarded by a director that does not hold the address
+ *   (RunRecord.via: a killed director's kernel rules still forward for whoever still sends to it);
  * - a reload step's `webfarm reload` exit codes (rejected ⇔ non-zero).
  */
 
@@ -20,6 +22,8 @@ export interface StepOutcome {
   readonly requests: number;
   readonly failed: number;
   readonly splitBrainMs: number;
+  /** Client connections each director forwarded in the interval (RunRecord.via); empty when not observed. */
+  readonly via: Readonly<Record<string, number>>;
   /** Owners at the end of the interval. */
   readonly ownersAfter: readonly string[];
   readonly problems: readonly string[];
@@ -95,6 +99,9 @@ export function judgeStep(run: RunRecord, step: JudgeStep, end: number, settleMs
     const conn = run.conns.find((c) => c.host === who && c.t >= settleAt && c.t < end);
     if (conn) problems.push(`${who} accepted a connection at +${conn.t - t0} ms, after its detection bound`);
   }
+  const via = forwarded(run, t0, end);
+  const stray = strayForwarding(run, t0, settleAt, end);
+  if (stray) problems.push(stray);
   if (r.reloadCodes !== undefined) {
     const rejected = e.reload_rejected === true;
     const wrong = r.reloadCodes.filter((c) => (c === 0) === rejected).length;
@@ -109,11 +116,57 @@ export function judgeStep(run: RunRecord, step: JudgeStep, end: number, settleMs
     requests: requests.length,
     failed: failed.length,
     splitBrainMs,
+    via,
     ownersAfter: samples.at(-1)?.owners ?? [],
     problems,
     pass: problems.length === 0,
   };
 }
+
+/** Connections each director forwarded between the via samples nearest `from` and `to` (only growth). */
+export function forwarded(run: RunRecord, from: number, to: number): Record<string, number> {
+  const via = run.via ?? [];
+  const first = [...via].reverse().find((v) => v.t <= from) ?? via.find((v) => v.t >= from);
+  const last = [...via].reverse().find((v) => v.t <= to);
+  const out: Record<string, number> = {};
+  if (first === undefined || last === undefined || last.t <= first.t) return out;
+  for (const [d, n] of Object.entries(last.conns)) {
+    const grew = n - (first.conns[d] ?? 0);
+    if (grew > 0) out[d] = grew;
+  }
+  return out;
+}
+
+/**
+ * The first via interval wholly after `settleAt` (and before `end`) in which a director forwarded client
+ * connections while holding no address in any owner sample from 200 ms before the interval to 200 ms
+ * after it (a counter is read some ms after its sample time); undefined when there is none.
+ */
+export function strayForwarding(
+  run: RunRecord,
+  t0: number,
+  settleAt: number,
+  end: number,
+): string | undefined {
+  const via = run.via ?? [];
+  for (let i = 1; i < via.length; i++) {
+    const a = via[i - 1] as (typeof via)[number];
+    const b = via[i] as (typeof via)[number];
+    if (a.t < settleAt || b.t >= end) continue;
+    const holders = new Set(
+      run.samples.filter((s) => s.t >= a.t - SLACK_MS && s.t <= b.t + SLACK_MS).flatMap((s) => s.owners),
+    );
+    for (const [d, n] of Object.entries(b.conns)) {
+      const grew = n - (a.conns[d] ?? 0);
+      if (grew > 0 && !holders.has(d))
+        return `${d} forwarded ${grew} client connection(s) at +${a.t - t0}..${b.t - t0} ms without holding the address`;
+    }
+  }
+  return undefined;
+}
+
+/** How far around a via interval owner samples count (a counter read lags its sample time). */
+const SLACK_MS = 200;
 
 /** The owner set a step expects, given the owners before it; undefined = cannot be met (`other` of not one). */
 export function expectedOwners(

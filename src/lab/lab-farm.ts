@@ -19,6 +19,8 @@ import { WebServers } from './web-servers.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WEBFARM = join(ROOT, 'bin', 'webfarm.js');
+/** The nft table (in direct-routing real servers) counting client connections per forwarding director. */
+const VIA_TABLE = 'wflabvia';
 
 export class LabFarm {
   readonly topo: Topology;
@@ -30,6 +32,7 @@ export class LabFarm {
   readonly #configs = new Map<string, { path: string; text: string; socket: string }>();
   readonly #logs = new Map<string, string[]>();
   #socat: ChildProcessWithoutNullStreams | undefined;
+  #viaReals: string[] = [];
 
   /** `file` locates relative paths (director configs, `files`). */
   constructor(scenario: Scenario, file: string) {
@@ -68,6 +71,7 @@ export class LabFarm {
       if (h.role === 'director') this.#writeConfig(h);
     }
     if (this.#s.serial) await this.#startCable(this.#s.serial);
+    await this.#watchVia();
   }
 
   /** Start `webfarm run -c` on a director; resolves once it says it runs. */
@@ -122,6 +126,25 @@ export class LabFarm {
     );
     const holders = held.filter((d): d is string => d !== undefined);
     return { owners: holders.filter((d) => up.has(d)), stale: holders.filter((d) => !up.has(d)) };
+  }
+
+  /**
+   * Client connections each director has forwarded so far, summed over the direct-routing real servers
+   * (the counters #watchVia installed); undefined when the farm has none.
+   */
+  async via(): Promise<Record<string, number> | undefined> {
+    if (this.#viaReals.length === 0) return undefined;
+    const out: Record<string, number> = Object.fromEntries(this.directors.map((d) => [d, 0]));
+    for (const real of this.#viaReals) {
+      const r = await this.topo.run(real, ['nft', '-j', 'list', 'counters', 'table', 'inet', VIA_TABLE]);
+      const items = (JSON.parse(r) as { nftables?: { counter?: { name: string; packets: number } }[] })
+        .nftables;
+      for (const { counter } of items ?? []) {
+        const d = counter && this.directors[Number(counter.name.slice(3))];
+        if (counter && d !== undefined) out[d] = (out[d] ?? 0) + counter.packets;
+      }
+    }
+    return out;
   }
 
   startClients(): void {
@@ -195,6 +218,29 @@ export class LabFarm {
     const path = join(this.dir, `${h.name}.yaml`);
     writeFileSync(path, prepared.text);
     this.#configs.set(h.name, { path, text: prepared.text, socket: prepared.socket });
+  }
+
+  /**
+   * In every direct-routing real server (one with `vip_on_lo`), count the SYNs to the VIP by the frame's
+   * source MAC, one counter per director (`via<index>`): direct routing rewrites the source MAC to the
+   * forwarding director's, so this tells whose kernel path carried each new client connection.
+   */
+  async #watchVia(): Promise<void> {
+    const reals = this.#s.hosts.filter((h) => h.role === 'real' && h.vip_on_lo.includes(this.#s.vip));
+    if (reals.length === 0) return;
+    const macs = await Promise.all(this.directors.map((d) => this.topo.mac(d, 'eth0')));
+    const syn = `ip daddr ${this.#s.vip} tcp flags & (fin|syn|rst|ack) == syn`;
+    const rules = [
+      `table inet ${VIA_TABLE} {`,
+      ...macs.map((_, i) => `  counter via${i} { }`),
+      '  chain pre {',
+      '    type filter hook prerouting priority -300;',
+      ...macs.map((m, i) => `    ${syn} ether saddr ${m} counter name via${i}`),
+      '  }',
+      '}',
+    ];
+    for (const h of reals) await this.topo.run(h.name, ['nft', '-f', '-'], rules.join('\n'));
+    this.#viaReals = reals.map((h) => h.name);
   }
 
   async #real(h: RealHost): Promise<void> {

@@ -2,12 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { applyFault, resolveTarget } from './faults.ts';
 import { judgeStep, type StepOutcome } from './invariants.ts';
 import { LabFarm } from './lab-farm.ts';
-import type { OwnerSample, RunRecord, StepRecord } from './observations.ts';
+import type { OwnerSample, RunRecord, StepRecord, ViaSample } from './observations.ts';
 import type { Scenario, Step } from './scenario-schema.ts';
 
 /**
- * Run a scenario end to end: build the farm, start the directors, sample VIP ownership every ~50 ms and
- * the clients' outcomes continuously, apply the timeline at its times, judge every step (invariants.ts),
+ * Run a scenario end to end: build the farm, start the directors, sample VIP ownership every ~50 ms, the
+ * connections each director forwarded every ~200 ms and the clients' outcomes continuously, apply the timeline at its times, judge every step (invariants.ts),
  * and tear everything down whatever happened (error, abort). The first row is the baseline (start to the
  * first fault: no failure, one owner); the last is the teardown (no namespace or process left).
  */
@@ -32,6 +32,8 @@ export interface LabResult {
 }
 
 const SAMPLE_MS = 50;
+/** How often the per-director connection counters (RunRecord.via) are read. */
+const VIA_MS = 200;
 
 export async function runLab(o: LabRunOptions): Promise<LabResult> {
   const s = o.scenario;
@@ -39,8 +41,10 @@ export async function runLab(o: LabRunOptions): Promise<LabResult> {
   const farm = new LabFarm(s, o.file);
   const samples: OwnerSample[] = [];
   const steps: StepRecord[] = [];
+  const via: ViaSample[] = [];
   let sampling = true;
   let sampler: Promise<void> = Promise.resolve();
+  let viaSampler: Promise<void> = Promise.resolve();
   let start = Date.now();
   let end = start;
   let error: string | undefined;
@@ -54,6 +58,17 @@ export async function runLab(o: LabRunOptions): Promise<LabResult> {
         const held = await farm.owners(s.vip).catch(() => ({ owners: [], stale: [] }));
         samples.push({ t, owners: held.owners, ...(held.stale.length > 0 ? { stale: held.stale } : {}) });
         await sleep(Math.max(0, SAMPLE_MS - (Date.now() - t)));
+      }
+    })();
+    viaSampler = (async () => {
+      while (sampling) {
+        const t = Date.now();
+        try {
+          const conns = await farm.via();
+          if (conns === undefined) return; // no direct-routing real server: nothing to count
+          via.push({ t, conns });
+        } catch {} // a read that failed (a busy machine): the next one covers the interval
+        await sleep(Math.max(0, VIA_MS - (Date.now() - t)));
       }
     })();
     await until(() => samples.at(-1)?.owners.length === 1, s.startup, 'one owner of the VIP', o.signal);
@@ -81,6 +96,7 @@ export async function runLab(o: LabRunOptions): Promise<LabResult> {
     await farm.web.stopClients().catch(() => {});
     sampling = false;
     await sampler;
+    await viaSampler;
   }
   const diagnostics = farm.diagnostics();
   const leaks = await farm.destroy();
@@ -92,6 +108,7 @@ export async function runLab(o: LabRunOptions): Promise<LabResult> {
     requests: farm.web.requests.filter((q) => q.t >= start),
     conns: farm.web.conns.filter((c) => paths.has(c.path)),
     steps,
+    via,
   };
   const expects = [{}, ...s.timeline.map((t) => t.expect)];
   const rows = steps.map((rec, i) =>
@@ -144,6 +161,7 @@ function teardownRow(leaks: readonly string[]): StepOutcome {
     requests: 0,
     failed: 0,
     splitBrainMs: 0,
+    via: {},
     ownersAfter: [],
     problems: leaks.map((l) => `left behind: ${l}`),
     pass: leaks.length === 0,

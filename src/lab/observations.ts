@@ -12,6 +12,17 @@ export interface OwnerSample {
   readonly stale?: readonly string[];
 }
 
+/**
+ * Client connections each director forwarded so far (cumulative, sampled every ~200 ms): SYNs to the VIP
+ * arriving at the direct-routing real servers, by the frame's source MAC (direct routing rewrites it to
+ * the forwarding director's own). Shows which director's kernel path carried the traffic — also one whose
+ * process was killed but whose rules and address were left in place.
+ */
+export interface ViaSample {
+  readonly t: number;
+  readonly conns: Readonly<Record<string, number>>;
+}
+
 /** One client request: started at `t`, took `ms`; `body` is the answer (a server's name) or the error. */
 export interface RequestOutcome {
   readonly t: number;
@@ -50,4 +61,6 @@ export interface RunRecord {
   readonly requests: readonly RequestOutcome[];
   readonly conns: readonly ConnEvent[];
   readonly steps: readonly StepRecord[];
+  /** Absent or empty when the farm has no direct-routing real server. */
+  readonly via?: readonly ViaSample[];
 }

@@ -2,16 +2,26 @@ import type { StepOutcome } from './invariants.ts';
 
 /**
  * The lab's result table: one row per step (fault × outcome), then each failing row's problems indented
- * under it. Plain text, fixed columns.
+ * under it. Plain text, fixed columns. `forwarded by`: client connections each director's kernel path
+ * forwarded in the step (direct routing; `-` when not observed).
  */
 export function formatResultTable(rows: readonly StepOutcome[]): string {
-  const head = ['fault', 'failover', 'failed/requests', 'split brain', 'owner after', 'result'];
+  const head = [
+    'fault',
+    'failover',
+    'failed/requests',
+    'split brain',
+    'owner after',
+    'forwarded by',
+    'result',
+  ];
   const body = rows.map((r) => [
     r.name,
     r.failoverMs === undefined ? '-' : formatMs(r.failoverMs),
     `${r.failed}/${r.requests}`,
     formatMs(r.splitBrainMs),
     r.ownersAfter.length === 0 ? '-' : r.ownersAfter.join('+'),
+    formatVia(r.via),
     r.pass ? 'pass' : 'FAIL',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] as string).length)));
@@ -26,6 +36,14 @@ export function formatResultTable(rows: readonly StepOutcome[]): string {
     for (const p of r.problems) out.push(`    ! ${p}`);
   });
   return `${out.join('\n')}\n`;
+}
+
+/** `director2 112`, `director1 3 + director2 98`, `-` when nothing was observed. */
+export function formatVia(via: Readonly<Record<string, number>>): string {
+  const parts = Object.entries(via)
+    .filter(([, n]) => n > 0)
+    .map(([d, n]) => `${d} ${n}`);
+  return parts.length === 0 ? '-' : parts.join(' + ');
 }
 
 /** `0 ms`, `850 ms`, `1.25 s`. */
