@@ -26,6 +26,8 @@ describe('judgeStep', () => {
     run: RunRecord;
     expect: Expect;
     record?: StepRecord;
+    /** The step's end (the next fault); default the run's end. */
+    end?: number;
     pass: boolean;
     failoverMs?: number;
     split?: number;
@@ -92,6 +94,20 @@ describe('judgeStep', () => {
       expect: {},
       pass: false,
       problem: /failed after the window \(ECONNREFUSED\)/,
+    },
+    {
+      name: 'a failure reset by the next fault belongs to the next step',
+      run: run({ end: 6000, requests: [{ t: 4900, ms: 300, ok: false, body: 'ECONNRESET' }] }),
+      end: 5000,
+      expect: { failed_max: 0 },
+      pass: true,
+    },
+    {
+      name: 'a failure reset by our fault while it was in flight is ours, inside the window',
+      run: run({ requests: [{ t: -100, ms: 300, ok: false, body: 'ECONNRESET' }] }),
+      expect: { failed_max: 0 },
+      pass: false,
+      problem: /1 requests failed > 0/,
     },
     {
       name: 'too many failures',
@@ -170,7 +186,12 @@ describe('judgeStep', () => {
   ];
   for (const c of cases) {
     it(c.name, () => {
-      const got = judgeStep(c.run, { record: c.record ?? STEP, expect: c.expect }, c.run.end, SETTLE);
+      const got = judgeStep(
+        c.run,
+        { record: c.record ?? STEP, expect: c.expect },
+        c.end ?? c.run.end,
+        SETTLE,
+      );
       assert.equal(got.pass, c.pass, got.problems.join('; '));
       if (c.failoverMs !== undefined) assert.equal(got.failoverMs, c.failoverMs);
       if (c.split !== undefined) assert.equal(got.splitBrainMs, c.split);

@@ -8,7 +8,8 @@ import type { Expect } from './scenario-schema.ts';
  * - the owner the step expects, reached within its bound (failover time = first moment from which every
  *   later sample of the interval has that owner);
  * - no request failed after the settle point (losses only inside the documented window), at most
- *   `failed_max` in all;
+ *   `failed_max` in all; a failed request counts in the step during which it ended if a fault came while
+ *   it was in flight (the request was started before that fault, its failure may be the fault's);
  * - after the settle point, answers only from `served_by`; no connection accepted by `no_conns_on`;
  * - after the settle point, no client connection forwarded by a director that does not hold the address
  *   (RunRecord.via: a killed director's kernel rules still forward for whoever still sends to it);
@@ -84,7 +85,9 @@ export function judgeStep(run: RunRecord, step: JudgeStep, end: number, settleMs
   }
 
   const requests = run.requests.filter((q) => q.t >= t0 && q.t < end);
-  const failed = requests.filter((q) => !q.ok);
+  // A failed request belongs to the step whose fault it saw: one still in flight when the next fault was
+  // applied (e.g. reset by it) is the next step's, at the start of that step's window.
+  const failed = run.requests.filter((q) => !q.ok && inFlightStep(q, t0, end, end >= run.end));
   const lateFail = failed.find((q) => q.t >= settleAt);
   if (lateFail) problems.push(`request at +${lateFail.t - t0} ms failed after the window (${lateFail.body})`);
   if (e.failed_max !== undefined && failed.length > e.failed_max)
@@ -167,6 +170,16 @@ export function strayForwarding(
 
 /** How far around a via interval owner samples count (a counter read lags its sample time). */
 const SLACK_MS = 200;
+
+/**
+ * Whether failed request `q` is judged in the step [t0, end): started in it and ended by `end` (or the
+ * step is the last), or started before `t0` and ended in it.
+ */
+function inFlightStep(q: RequestOutcome, t0: number, end: number, last: boolean): boolean {
+  const done = q.t + q.ms;
+  if (q.t >= t0 && q.t < end) return done <= end || last;
+  return q.t < t0 && done > t0 && done <= end;
+}
 
 /** The owner set a step expects, given the owners before it; undefined = cannot be met (`other` of not one). */
 export function expectedOwners(

@@ -85,7 +85,7 @@ export class LabFarm {
     this.#logs.set(name, log);
     child.stderr.on('data', (d: Buffer) => {
       log.push(...d.toString().split('\n').filter(Boolean));
-      if (log.length > 200) log.splice(0, log.length - 200);
+      if (log.length > 500) log.splice(0, log.length - 500);
     });
     await lineFrom(child, (l) => l.includes('press Ctrl-C'), `${name} to start`, ms);
     director.started = true;
@@ -197,9 +197,12 @@ export class LabFarm {
     return codes;
   }
 
-  /** The directors' last log lines, for a failed run. */
-  diagnostics(lines = 30): string {
-    return [...this.#logs].map(([n, l]) => `--- ${n}\n${l.slice(-lines).join('\n')}`).join('\n');
+  /** The directors' last log lines, for a failed run; accepted reloads (100 of them in a step) left out. */
+  diagnostics(lines = 80): string {
+    const useful = (l: string) => !/ info reload /.test(l);
+    return [...this.#logs]
+      .map(([n, l]) => `--- ${n}\n${l.filter(useful).slice(-lines).join('\n')}`)
+      .join('\n');
   }
 
   /** End everything by PID, delete the namespaces and the directory; what leaked (should be nothing). */
