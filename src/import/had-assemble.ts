@@ -140,11 +140,24 @@ function clusterSection(
   c.resource_groups = groups.map((g, gi) => {
     fromRes(['resource_groups', gi], g.at);
     fromRes(['resource_groups', gi, 'preferred'], g.at);
+    // With the nft engine the services go first: direct-routing rules must be in force whenever the
+    // address is local (config/cluster-semantic.ts refuses the other order). heartbeat's order otherwise.
+    const services = (r: HaResource) => r.kind === 'ldirectord';
+    const ordered =
+      i.engine === 'nft'
+        ? [...g.resources.filter(services), ...g.resources.filter((r) => !services(r))]
+        : g.resources;
     return {
       preferred: g.node,
-      resources: g.resources.map((r, ri) => {
+      resources: ordered.map((r, ri) => {
         fromRes(['resource_groups', gi, 'resources', ri], r.at);
-        return resource(r, ['cluster', 'resource_groups', gi, 'resources', ri], draft);
+        const path = ['cluster', 'resource_groups', gi, 'resources', ri];
+        if (ordered !== g.resources && services(r) && g.resources.indexOf(r) !== ri)
+          draft.note(
+            path,
+            'moved before the addresses: the nft engine must forward whenever the address is here',
+          );
+        return resource(r, path, draft);
       }),
     };
   });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
+import { assembleHaD } from './had-assemble.ts';
 import { importLdirectord } from './import-ldirectord.ts';
 
 /** `webfarm import --engine`: proxy (default) masquerades every real server; nft keeps LVS's gate as direct routing. */
@@ -51,5 +52,29 @@ describe('import --engine', () => {
     assert.ok(!r.ok);
     assert.equal(r.issues[0]?.line, 2);
     assert.match(r.issues[0]?.message ?? '', /tunnelling/);
+  });
+});
+
+describe('import ha.d --engine nft: resource order', () => {
+  const had = {
+    haCf: { file: 'ha.cf', text: 'node a\nnode b\nbcast eth0\n' },
+    haresources: { file: 'haresources', text: 'a IPaddr::192.0.2.240/24/eth0 ldirectord::ld.cf\n' },
+    authkeys: { file: 'authkeys', sendId: 1, method: 'sha1' },
+    hostname: 'a',
+    node: 'a',
+    extra: [],
+    loadLdirectord: async () => ({ file: 'ld.cf', text: LD }),
+  };
+  const resources = async (engine?: 'proxy' | 'nft') => {
+    const r = await assembleHaD({ ...had, ...(engine ? { engine } : {}) });
+    assert.ok(r.ok, r.ok ? '' : r.issues.map((i) => i.message).join('\n'));
+    return (
+      parse(r.yaml) as { cluster: { resource_groups: Array<{ resources: object[] }> } }
+    ).cluster.resource_groups[0]?.resources.map((x) => Object.keys(x)[0]);
+  };
+
+  it('proxy keeps heartbeat order; nft puts the services before the address', async () => {
+    assert.deepEqual(await resources(), ['ipaddr', 'services']);
+    assert.deepEqual(await resources('nft'), ['services', 'ipaddr']);
   });
 });
