@@ -129,6 +129,25 @@ describe('nft engine, direct routing', { skip }, () => {
     await engine.settled();
   });
 
+  it('a reused client port: a closed flow keeps a usable server; once the server is down, it is scheduled afresh', async () => {
+    // Each connection ends with the client's RST: its flow entry becomes closing (s0_fin, tcpfin timeout).
+    const from = async () => (await topo.run('c', ['node', PEER, 'tcpfrom', VIP, '80', '40123'])).trim();
+    const first = (await from()).split(' ')[0] as string;
+    assert.match(first, /^r[123]$/);
+    assert.equal((await from()).split(' ')[0], first, 'the flow entry keeps a usable server');
+    const id = `192.0.2.${10 + Number(first.slice(1))}:80`;
+    await engine.refreshStats();
+    const real = director.getService(tcpId).findReal(id);
+    assert.ok((real?.inactConns ?? 0) >= 1, 'a closing flow counts as inactive');
+    director.editReal(tcpId, id, { health: 'down' });
+    await engine.settled();
+    const again = (await from()).split(' ')[0] as string;
+    assert.match(again, /^r[123]$/);
+    assert.notEqual(again, first, "the server's closing flows were dropped: the SYN was scheduled afresh");
+    director.editReal(tcpId, id, { health: 'up' });
+    await engine.settled();
+  });
+
   it('a quiesced server keeps its flow (flow table) and gets no new ones', async () => {
     const stream = topo.spawn('c', ['node', PEER, 'stream', VIP, '80']);
     const name = (await lineFrom(stream, () => true, 'stream greeting')).split(' ')[0] as string;

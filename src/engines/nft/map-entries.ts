@@ -24,3 +24,32 @@ export function purgeScript(
   const keys = entries.filter(([, v]) => marks.has(Number(v))).map(([k]) => keyText(k));
   return keys.length === 0 ? '' : `delete element ${family} ${table} ${map} { ${keys.join(', ')} }\n`;
 }
+
+/** The keys (element syntax) of the first set in `nft -j list set` output. */
+export function setKeys(objs: ReadonlyArray<Record<string, unknown>>): Set<string> {
+  for (const o of objs) {
+    const s = o.set as { elem?: unknown[] } | undefined;
+    if (s) return new Set((s.elem ?? []).map(keyText));
+  }
+  return new Set();
+}
+
+/**
+ * DR, service `n`: drop the closing flows (key in `s<n>_fin`) that point at `marks` from both the flow map
+ * and the closing set, so a new connection on a reused client port is scheduled afresh (render.ts
+ * closingRules). Established flows stay. Pure.
+ */
+export function closingPurgeScript(
+  table: string,
+  n: number,
+  flows: ReadonlyArray<readonly [unknown, unknown]>,
+  closing: ReadonlySet<string>,
+  marks: ReadonlySet<number>,
+): string {
+  const keys = flows
+    .filter(([k, v]) => marks.has(Number(v)) && closing.has(keyText(k)))
+    .map(([k]) => keyText(k));
+  if (keys.length === 0) return '';
+  const list = keys.join(', ');
+  return `delete element netdev ${table} s${n}_flows { ${list} }\ndelete element netdev ${table} s${n}_fin { ${list} }\n`;
+}

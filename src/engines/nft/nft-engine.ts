@@ -13,7 +13,7 @@ import {
   parseCounters,
 } from './counters.ts';
 import { type ExecRunner, spawnExec } from './exec-runner.ts';
-import { purgeScript } from './map-entries.ts';
+import { closingPurgeScript, keyText, purgeScript, setKeys } from './map-entries.ts';
 import { isLocalAddress, isLoopback } from './local-real.ts';
 import { IpNetFacts, type NetFacts } from './net-facts.ts';
 import type { NftInput, NftRealView, NftServiceView, NumgenMode } from './nft-model.ts';
@@ -461,14 +461,19 @@ export class NftEngine implements Engine {
     }
     for (const v of this.#views.filter((x) => x.mode === 'dr')) {
       const objs = await this.#runner.listJson(['map', 'netdev', this.#table, `s${v.n}_flows`]);
-      const counts = new Map<number, number>();
-      for (const [, value] of mapEntries(objs))
-        counts.set(Number(value), (counts.get(Number(value)) ?? 0) + 1);
       const tcp = v.protocol === 'tcp';
-      this.#setGauges(v, (mark) => {
-        const c = counts.get(mark) ?? 0;
-        return tcp ? { active: c, inactive: 0 } : { active: 0, inactive: c };
-      });
+      // TCP: closing flows (FIN or RST seen) are inactive, as IPVS's FIN_WAIT/TIME_WAIT; UDP: all inactive.
+      const closing = tcp
+        ? setKeys(await this.#runner.listJson(['set', 'netdev', this.#table, `s${v.n}_fin`]))
+        : undefined;
+      const counts = new Map<number, { active: number; inactive: number }>();
+      for (const [key, value] of mapEntries(objs)) {
+        const c = counts.get(Number(value)) ?? { active: 0, inactive: 0 };
+        if (closing === undefined || closing.has(keyText(key))) c.inactive++;
+        else c.active++;
+        counts.set(Number(value), c);
+      }
+      this.#setGauges(v, (mark) => counts.get(mark) ?? { active: 0, inactive: 0 });
     }
   }
 
@@ -498,11 +503,28 @@ export class NftEngine implements Engine {
       if (cur.mode === 'dr' && old.mode === 'dr' && goneFlows.length > 0) {
         await this.#purgeMap(family, `s${cur.n}_flows`, new Set(goneFlows));
       }
+      if (cur.mode === 'dr' && old.mode === 'dr' && cur.protocol === 'tcp') {
+        const nowDown = new Set(cur.reals.filter((r) => !r.available).map((r) => r.mark));
+        const fell = old.reals.filter((r) => r.available && nowDown.has(r.mark)).map((r) => r.mark);
+        if (fell.length > 0) await this.#purgeClosing(cur.n, new Set(fell));
+      }
       if (cur.persistence && old.persistence) {
         const honoured = new Set(cur.reals.filter((r) => isHonoured(cur, r)).map((r) => r.mark));
         const lost = old.reals.filter((r) => isHonoured(old, r) && !honoured.has(r.mark)).map((r) => r.mark);
         if (lost.length > 0) await this.#purgeMap(family, `s${cur.n}_persist`, new Set(lost));
       }
+    }
+  }
+
+  /** Closing DR flows of servers that became unavailable (map-entries.ts closingPurgeScript). */
+  async #purgeClosing(n: number, marks: ReadonlySet<number>): Promise<void> {
+    try {
+      const closing = setKeys(await this.#runner.listJson(['set', 'netdev', this.#table, `s${n}_fin`]));
+      const flows = mapEntries(await this.#runner.listJson(['map', 'netdev', this.#table, `s${n}_flows`]));
+      const script = closingPurgeScript(this.#table, n, flows, closing, marks);
+      if (script !== '') await this.#runner.apply(script).catch(() => {});
+    } catch (e) {
+      this.#onError(e as Error);
     }
   }
 

@@ -220,6 +220,15 @@ function renderService(input: NftInput, s: NftServiceView, sets: NftSetDecl[], c
       const local = new Map(s.reals.filter((r) => r.local).map((r) => [String(r.mark), '']));
       sets.push({ kind: 'set', name: `s${n}_local`, decl: ['type mark'], elements: local });
     }
+    if (s.protocol === 'tcp') {
+      // Flows whose client sent FIN or RST: their entries live `tcpfin`, not `tcp` (IPVS's closing states).
+      sets.push({
+        kind: 'set',
+        name: `s${n}_fin`,
+        decl: [`type ${addrType(s)} . inet_service . inet_service`, 'flags dynamic,timeout', 'size 1048576'],
+        dynamic: true,
+      });
+    }
     sets.push({
       kind: 'map',
       name: `s${n}_flows`,
@@ -275,6 +284,7 @@ function serviceChains(input: NftInput, s: NftServiceView, m: number): NftChainD
       rules: [
         'meta mark set 0',
         `meta mark set ${fkey} map @s${n}_flows`,
+        ...(s.protocol === 'tcp' ? closingRules(input, s, fkey) : []),
         `meta mark != 0 ${update} goto s${n}_est`,
         `goto s${n}_sch`,
       ],
@@ -296,6 +306,24 @@ function serviceChains(input: NftInput, s: NftServiceView, m: number): NftChainD
         `ether saddr set ${s.deviceMac} ether daddr set meta mark map @s${n}_mac meta mark set 0 fwd to "${s.device}"`,
       ],
     },
+  ];
+}
+
+/**
+ * TCP flow entries follow the client's side of the connection, the only side DR sees (IPVS's input-only
+ * state table, simplified): a FIN or RST puts the key in `s<n>_fin` and the entry on the `tcpfin` timeout,
+ * which every later packet of the flow renews (not the `tcp` one); a SYN on a closing key starts a new
+ * connection on a reused port, which is established again. The engine drops closing entries of a server
+ * that becomes unavailable (nft-engine.ts #purge), so a reused port does not lead a new connection to it.
+ */
+function closingRules(input: NftInput, s: NftServiceView, fkey: string): string[] {
+  const n = s.n;
+  const fin = `timeout ${seconds(input.timeouts.tcpFinMs)}s`;
+  const closing = `update @s${n}_flows { ${fkey} ${fin} : meta mark } goto s${n}_est`;
+  return [
+    `meta mark != 0 tcp flags & (syn | ack) == syn ${fkey} @s${n}_fin delete @s${n}_fin { ${fkey} }`,
+    `meta mark != 0 tcp flags & (fin | rst) != 0 update @s${n}_fin { ${fkey} ${fin} } ${closing}`,
+    `meta mark != 0 ${fkey} @s${n}_fin ${closing}`,
   ];
 }
 

@@ -2,6 +2,8 @@
 //   server NAME TCPPORT UDPPORT UDPBIND  — TCP: greet "NAME CLIENTADDR\n" then echo; UDP: answer "NAME CLIENTADDR".
 //   tcp HOST PORT COUNT                  — COUNT sequential connections; prints a JSON array of greetings.
 //   udp HOST PORT COUNT                  — COUNT datagrams, each from a new socket; JSON array of answers.
+//   tcpfrom HOST PORT LOCALPORT          — one connection from LOCALPORT, closed with a reset (no TIME_WAIT, so
+//                                          the port can be reused at once); prints the greeting.
 //   stream HOST PORT                     — one connection; prints the greeting, then echoes each stdin line
 //                                          through it and prints what comes back ("timeout" after 3 s).
 import { createSocket } from 'node:dgram';
@@ -47,6 +49,12 @@ if (mode === 'server') {
     s.destroy();
   }
   process.stdout.write(`${JSON.stringify(out)}\n`);
+} else if (mode === 'tcpfrom') {
+  const [host, port, localPort] = args;
+  const s = connect({ host, port: Number(port), localPort: Number(localPort) });
+  const line = await firstLine(s);
+  s.resetAndDestroy();
+  process.stdout.write(`${line}\n`);
 } else if (mode === 'udp') {
   const [host, port, count] = args;
   const out = [];
