@@ -102,4 +102,21 @@ describe('NftEngine: only the services an event names are viewed again', () => {
     assert.match(engine.lastScript, / s1_slots /, 'its own event re-views it, weight 0 included');
     await engine.stop();
   });
+
+  it('a stats read that races a deactivation is not an error; the same failure while active is', async () => {
+    const { exec, engine } = setup(true);
+    await engine.start();
+    const gone = { code: 1, stdout: '', stderr: 'Error: No such file or directory' };
+    const ok = exec.respond;
+    exec.respond = (argv, stdin) => (argv.includes('-j') ? gone : ok(argv, stdin));
+    await assert.rejects(engine.refreshStats(), /No such file or directory/);
+    exec.respond = (argv, stdin) => {
+      if (!argv.includes('-j')) return ok(argv, stdin);
+      void engine.deactivate(); // the table goes while the read is under way
+      return gone;
+    };
+    await engine.refreshStats();
+    await engine.settled();
+    assert.equal(engine.active, false);
+  });
 });

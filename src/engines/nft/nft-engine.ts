@@ -75,6 +75,8 @@ export class NftEngine implements Engine {
   readonly #lastWeight = new Map<string, number>();
   readonly #dr = new Map<string, { mac: string }>();
   readonly #devMac = new Map<string, string>();
+  /** DR: the device of each VIP, found once per run (#device). */
+  readonly #vipDevice = new Map<string, string>();
   readonly #lastGood = new Map<string, NftServiceView>();
   /** The last view of each service that could be built (applied or not): reused until an event names it. */
   readonly #viewed = new Map<string, NftServiceView>();
@@ -198,6 +200,16 @@ export class NftEngine implements Engine {
 
   /** Read the counted sets (and conntrack / the flow tables for the gauges) into the director's Stats now. */
   async refreshStats(): Promise<void> {
+    const applied = this.#applied;
+    try {
+      await this.#readStats();
+    } catch (e) {
+      // A read that raced a deactivation or rebuild found its table gone: not an error of the ruleset.
+      if (this.#applied === applied && applied !== undefined) throw e;
+    }
+  }
+
+  async #readStats(): Promise<void> {
     for (const t of this.#applied?.tables ?? []) {
       // Sets are listed with their elements (maps are not): the counted sets, and the small per-service ones.
       const objs = await this.#runner.listJson(['sets', 'table', t.family, t.name]);
@@ -376,11 +388,18 @@ export class NftEngine implements Engine {
 
   async #device(svc: VirtualService, isLocal: (address: string) => boolean): Promise<string> {
     if (this.#opts.device) return this.#opts.device;
+    // Found once per VIP and engine run, as the MACs: a link that goes down later (the cluster's LAN-down
+    // fault) must not make a passive engine's checks fail.
+    const known = this.#vipDevice.get(svc.spec.address);
+    if (known) return known;
     const held = await this.#facts.deviceHolding(svc.spec.address);
-    if (held) return held;
     const first = svc.dests.find((d) => !isLocal(d.address));
-    const route = first ? await this.#facts.routeTo(first.address) : undefined;
-    if (route && !route.local) return route.dev;
+    const route = held || !first ? undefined : await this.#facts.routeTo(first.address);
+    const dev = held ?? (route && !route.local ? route.dev : undefined);
+    if (dev) {
+      this.#vipDevice.set(svc.spec.address, dev);
+      return dev;
+    }
     throw new WebfarmError(
       'WF_ERR_NFT_DEVICE',
       `service ${svc.id}: cannot tell the device for direct routing (the VIP is not local and there is no route to a real server); set the device`,
