@@ -9,7 +9,7 @@
 import { Director } from '../src/director/director.ts';
 import { REAL_DEFAULTS, type RealServerSpec } from '../src/director/real-server.ts';
 import { DEFAULT_TIMEOUTS } from '../src/director/timeouts.ts';
-import { SERVICE_DEFAULTS, type ServiceSpec } from '../src/director/virtual-service.ts';
+import { serviceSpec, type ServiceSpec } from '../src/director/virtual-service.ts';
 import { NftEngine } from '../src/engines/nft/nft-engine.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import type { ControlResult } from './control.ts';
@@ -34,17 +34,7 @@ function real(i: number): RealServerSpec {
 }
 
 function spec(port: number): ServiceSpec {
-  return {
-    protocol: 'tcp',
-    address: VIP,
-    port,
-    scheduler,
-    flags: [],
-    expireQuiescentTemplate: false,
-    onePacket: false,
-    proxyProtocol: 'off',
-    connect: SERVICE_DEFAULTS.connect,
-  };
+  return serviceSpec('tcp', VIP, port, scheduler);
 }
 
 const say = (line: string) => process.stdout.write(`${line}\n`);

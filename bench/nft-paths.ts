@@ -1,7 +1,7 @@
 import { Director } from '../src/director/director.ts';
 import { REAL_DEFAULTS, type RealServerSpec } from '../src/director/real-server.ts';
 import { DEFAULT_TIMEOUTS } from '../src/director/timeouts.ts';
-import { SERVICE_DEFAULTS, type ServiceSpec } from '../src/director/virtual-service.ts';
+import { serviceSpec, type ServiceSpec } from '../src/director/virtual-service.ts';
 import type { ExecRunner } from '../src/engines/nft/exec-runner.ts';
 import { NftEngine } from '../src/engines/nft/nft-engine.ts';
 import { systemClock } from '../src/platform/clock.ts';
@@ -37,17 +37,7 @@ export function nftServices(path: PathName): NftBenchService[] {
 }
 
 function spec(s: NftBenchService): ServiceSpec {
-  return {
-    protocol: s.protocol,
-    address: s.vip,
-    port: s.port,
-    scheduler: 'rr',
-    flags: [],
-    expireQuiescentTemplate: false,
-    onePacket: false,
-    proxyProtocol: 'off',
-    connect: SERVICE_DEFAULTS.connect,
-  };
+  return serviceSpec(s.protocol, s.vip, s.port, 'rr');
 }
 
 /** A running nft engine serving one path's services in the director's namespace. */

@@ -1,7 +1,7 @@
 import type { FarmPlan } from '../director/farm-plan.ts';
 import { REAL_DEFAULTS } from '../director/real-server.ts';
 import { DEFAULT_TIMEOUTS } from '../director/timeouts.ts';
-import { SERVICE_DEFAULTS, serviceId } from '../director/virtual-service.ts';
+import { serviceSpec, serviceId } from '../director/virtual-service.ts';
 import { WEBFARM_TIMING } from '../health/check-spec.ts';
 
 export const DEMO_ADDRESS = '127.0.0.1';
@@ -19,18 +19,7 @@ export function demoPlan(realPorts: readonly number[], port = DEMO_PORT): FarmPl
     admin: {},
     services: [
       {
-        spec: {
-          name: 'demo',
-          protocol: 'tcp',
-          address: DEMO_ADDRESS,
-          port,
-          scheduler: 'rr',
-          flags: [],
-          expireQuiescentTemplate: false,
-          onePacket: false,
-          proxyProtocol: 'off',
-          connect: SERVICE_DEFAULTS.connect,
-        },
+        spec: serviceSpec('tcp', DEMO_ADDRESS, port, 'rr', { name: 'demo' }),
         // Listed last-first so the scheduling list (newest first) reads demo-1, demo-2, demo-3.
         reals: [...realPorts].reverse().map((p) => ({ ...REAL_DEFAULTS, address: DEMO_ADDRESS, port: p })),
       },

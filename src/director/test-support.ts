@@ -1,21 +1,10 @@
 import type { Flow } from '../scheduler/scheduler.ts';
 import { REAL_DEFAULTS, type RealServerSpec } from './real-server.ts';
-import { SERVICE_DEFAULTS, type ServiceSpec } from './virtual-service.ts';
+import { serviceSpec, type ServiceSpec } from './virtual-service.ts';
 
 /** Builders shared by the director's unit tests (pure data, no I/O). */
 export function svcSpec(over: Partial<ServiceSpec> = {}): ServiceSpec {
-  return {
-    protocol: 'tcp',
-    address: '192.0.2.240',
-    port: 80,
-    scheduler: 'rr',
-    flags: [],
-    expireQuiescentTemplate: false,
-    onePacket: false,
-    proxyProtocol: 'off',
-    connect: SERVICE_DEFAULTS.connect,
-    ...over,
-  };
+  return serviceSpec('tcp', '192.0.2.240', 80, 'rr', over);
 }
 
 export function realSpec(host: number, over: Partial<RealServerSpec> = {}): RealServerSpec {

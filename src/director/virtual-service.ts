@@ -70,6 +70,32 @@ export const SERVICE_DEFAULTS = {
 
 export type Schedule = { ok: true; dest: RealServer; template: Template | undefined } | { ok: false };
 
+/**
+ * A service spec with ipvsadm's defaults for everything but where it listens and how it schedules: no flags,
+ * no persistence, templates kept for quiescent servers, not one-packet, no PROXY protocol, the default
+ * connect policy. `over` sets anything else.
+ */
+export function serviceSpec(
+  protocol: Protocol,
+  address: string,
+  port: number,
+  scheduler: ServiceSpec['scheduler'],
+  over: Partial<ServiceSpec> = {},
+): ServiceSpec {
+  return {
+    protocol,
+    address,
+    port,
+    scheduler,
+    flags: [],
+    expireQuiescentTemplate: false,
+    onePacket: false,
+    proxyProtocol: 'off',
+    connect: SERVICE_DEFAULTS.connect,
+    ...over,
+  };
+}
+
 export function serviceId(protocol: Protocol, address: string, port: number): string {
   return `${protocol}:${formatEndpoint(address, port)}`;
 }

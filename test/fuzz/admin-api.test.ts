@@ -11,7 +11,7 @@ import { AdminRuntime } from '../../src/admin/runtime.ts';
 import { Director } from '../../src/director/director.ts';
 import { REAL_DEFAULTS } from '../../src/director/real-server.ts';
 import { snapshotDirector } from '../../src/director/snapshot.ts';
-import { SERVICE_DEFAULTS } from '../../src/director/virtual-service.ts';
+import { serviceSpec } from '../../src/director/virtual-service.ts';
 import { FakeClock } from '../../src/platform/fake-clock.ts';
 import { NASTY_VALUES, assertOneLine, checkAsync } from './support.ts';
 
@@ -44,23 +44,10 @@ after(async () => {
 
 function freshDirector(): { director: Director; runtime: AdminRuntime } {
   const director = new Director(new FakeClock());
-  director.addService(
-    {
-      protocol: 'tcp',
-      address: '192.0.2.240',
-      port: 80,
-      scheduler: 'wlc',
-      flags: [],
-      expireQuiescentTemplate: false,
-      onePacket: false,
-      proxyProtocol: 'off',
-      connect: SERVICE_DEFAULTS.connect,
-    },
-    [
-      { ...REAL_DEFAULTS, address: '192.0.2.2', port: 80 },
-      { ...REAL_DEFAULTS, address: '192.0.2.3', port: 80, weight: 3 },
-    ],
-  );
+  director.addService(serviceSpec('tcp', '192.0.2.240', 80, 'wlc'), [
+    { ...REAL_DEFAULTS, address: '192.0.2.2', port: 80 },
+    { ...REAL_DEFAULTS, address: '192.0.2.3', port: 80, weight: 3 },
+  ]);
   return { director, runtime: new AdminRuntime({ director }) };
 }
 

@@ -1,11 +1,7 @@
 import { Director } from '../../src/director/director.ts';
 import { REAL_DEFAULTS, type RealServerSpec } from '../../src/director/real-server.ts';
 import { DEFAULT_TIMEOUTS, type Timeouts } from '../../src/director/timeouts.ts';
-import {
-  SERVICE_DEFAULTS,
-  type ServiceSpec,
-  type VirtualService,
-} from '../../src/director/virtual-service.ts';
+import { serviceSpec, type ServiceSpec, type VirtualService } from '../../src/director/virtual-service.ts';
 import {
   type ProxyEngine,
   type ProxyEngineOptions,
@@ -30,18 +26,7 @@ export function realAt(port: number, over: Partial<RealServerSpec> = {}): RealSe
 }
 
 export function serviceAt(port: number, over: Partial<ServiceSpec> = {}): ServiceSpec {
-  return {
-    protocol: 'tcp',
-    address: LOOPBACK,
-    port,
-    scheduler: 'rr',
-    flags: [],
-    expireQuiescentTemplate: false,
-    onePacket: false,
-    proxyProtocol: 'off',
-    connect: SERVICE_DEFAULTS.connect,
-    ...over,
-  };
+  return serviceSpec('tcp', LOOPBACK, port, 'rr', over);
 }
 
 export interface FarmOptions {

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { Director } from '../../src/director/director.ts';
 import { REAL_DEFAULTS, type RealServerSpec } from '../../src/director/real-server.ts';
 import { DEFAULT_TIMEOUTS } from '../../src/director/timeouts.ts';
-import { SERVICE_DEFAULTS, type ServiceSpec } from '../../src/director/virtual-service.ts';
+import { serviceSpec, type ServiceSpec } from '../../src/director/virtual-service.ts';
 import { NftEngine } from '../../src/engines/nft/nft-engine.ts';
 import { realServerDown, realServerUp } from '../../src/engines/nft/realserver-setup.ts';
 import { isWebfarmError } from '../../src/model/errors.ts';
@@ -23,17 +23,7 @@ const svcSpec = (
   protocol: 'tcp' | 'udp',
   port: number,
   scheduler: ServiceSpec['scheduler'] = 'rr',
-): ServiceSpec => ({
-  protocol,
-  address: VIP,
-  port,
-  scheduler,
-  flags: [],
-  expireQuiescentTemplate: false,
-  onePacket: false,
-  proxyProtocol: 'off',
-  connect: SERVICE_DEFAULTS.connect,
-});
+): ServiceSpec => serviceSpec(protocol, VIP, port, scheduler);
 const real = (address: string, port: number): RealServerSpec => ({
   ...REAL_DEFAULTS,
   address,

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { Director } from '../../src/director/director.ts';
 import { REAL_DEFAULTS, type RealServerSpec } from '../../src/director/real-server.ts';
 import { DEFAULT_TIMEOUTS } from '../../src/director/timeouts.ts';
-import { SERVICE_DEFAULTS, type ServiceSpec } from '../../src/director/virtual-service.ts';
+import { serviceSpec, type ServiceSpec } from '../../src/director/virtual-service.ts';
 import { NftEngine } from '../../src/engines/nft/nft-engine.ts';
 import { NftRunner } from '../../src/engines/nft/nft-runner.ts';
 import { isWebfarmError } from '../../src/model/errors.ts';
@@ -18,17 +18,8 @@ import { Topology, lineFrom, netnsUnavailable, tally } from './support/netns.ts'
 const VIP = '203.0.113.240';
 const skip = netnsUnavailable();
 
-const svcSpec = (protocol: 'tcp' | 'udp', port: number): ServiceSpec => ({
-  protocol,
-  address: VIP,
-  port,
-  scheduler: 'rr',
-  flags: [],
-  expireQuiescentTemplate: false,
-  onePacket: false,
-  proxyProtocol: 'off',
-  connect: SERVICE_DEFAULTS.connect,
-});
+const svcSpec = (protocol: 'tcp' | 'udp', port: number): ServiceSpec =>
+  serviceSpec(protocol, VIP, port, 'rr');
 const real = (i: number, port: number): RealServerSpec => ({
   ...REAL_DEFAULTS,
   address: `198.51.100.${10 + i}`,
