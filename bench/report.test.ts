@@ -9,13 +9,20 @@ import type { BenchResult } from './result.ts';
 
 const at = (label: string, l1: number): LoadPoint => loadPoint(label, new Date(0), [l1, 1, 1]);
 
-test('load verdict: busy when any recorded 1-minute load is above half the CPUs', () => {
-  const quiet = loadVerdict([at('start', 0.3), at('round 1', 1), at('end', 0.8)], 2);
+test('load verdict: quiet at the start and nobody else during the run (the bench itself loads ~nproc)', () => {
+  const quiet = loadVerdict([at('start', 0.3), at('round 1', 1.9), at('end', 2.8)], 2);
   assert.equal(quiet.busy, false);
-  assert.match(quiet.text, /^Quiet machine: 1-minute load average 0\.3–1 during the run on 2 CPUs/);
-  const busy = loadVerdict([at('start', 0.5), at('round 2', 3.7)], 2);
-  assert.equal(busy.busy, true);
-  assert.match(busy.text, /^\*\*Busy machine\*\*: 1-minute load average 0\.5–3\.7 .* do not judge targets/);
+  assert.match(
+    quiet.text,
+    /^Quiet machine: 1-minute load average 0\.3 at the start, 0\.3–2\.8 during the run on 2 CPUs/,
+  );
+  const busyDuring = loadVerdict([at('start', 0.5), at('round 2', 3.7)], 2);
+  assert.equal(busyDuring.busy, true);
+  assert.match(
+    busyDuring.text,
+    /^\*\*Busy machine\*\*: 1-minute load average 0\.5 at the start, 0\.5–3\.7 .* do not judge targets/,
+  );
+  assert.equal(loadVerdict([at('start', 1.2), at('end', 1.5)], 2).busy, true, 'busy before the run');
   assert.equal(loadVerdict([], 2).busy, true, 'no record is no evidence of quiet');
 });
 

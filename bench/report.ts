@@ -1,6 +1,6 @@
 import { MEASURES, type PathName, type TrafficMeasure } from './args.ts';
 import { controlTable } from './control.ts';
-import { busyThreshold, loadVerdict } from './machine.ts';
+import { busyDuringThreshold, busyThreshold, loadVerdict } from './machine.ts';
 import { type BenchResult, MEASURE_INFO, type Series } from './result.ts';
 import { type Summary, ratio, summarize } from './stats.ts';
 import { NFT_PATHS } from './topology.ts';
@@ -138,7 +138,7 @@ export function machineLines(r: BenchResult): string[] {
   return [
     `- Machine: ${m.nproc} CPUs (${m.cpuModel}), kernel ${m.kernel}, Node ${m.node}`,
     `- Tools: ${Object.values(m.tools).join('; ')}`,
-    `- Load average (1/5/15 min): ${m.loadBefore.join(' / ')} before, ${r.loadAfter.join(' / ')} after; busy above ${busyThreshold(m.nproc)}`,
+    `- Load average (1/5/15 min): ${m.loadBefore.join(' / ')} before, ${r.loadAfter.join(' / ')} after; busy above ${busyThreshold(m.nproc)} at the start or ${busyDuringThreshold(m.nproc)} during the run`,
     ...(loads ? [`- Load average (1 min) through the run: ${loads}`] : []),
     `- Run: ${r.startedAt} → ${r.finishedAt}; ${r.options.rounds} round${r.options.rounds === 1 ? '' : 's'} of ${r.options.durationS} s; wrk -t1 -c${r.options.connections}; ${r.options.idleConns} idle connections`,
   ];
