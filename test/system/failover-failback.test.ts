@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { describeFarm, isRealName, waitFor, withDiagnostics } from './support/cluster-farm.ts';
+import {
+  describeFarm,
+  expectServedBy,
+  isRealName,
+  waitFor,
+  withDiagnostics,
+} from './support/cluster-farm.ts';
 
 /**
  * Issue #4 "Done when", auto_failback off (heartbeat's nice_failback), over UDP broadcast alone: after a
@@ -61,13 +67,7 @@ describeFarm(
         assert.match(take.stdout, /takeover accepted/);
         assert.match(take.stdout, /held by dira/);
         assert.deepEqual(await farm.holders(), ['dira']);
-        await waitFor(() => farm.get(), isRealName, 'a client request through dira');
-        const macA = await farm.mac('dira');
-        await waitFor(
-          () => farm.clientNeighbour(),
-          (m) => m === macA,
-          "the client's entry on dira's MAC",
-        );
+        await expectServedBy(farm, 'dira');
 
         const standby = farm.cli('dira', ['standby', '--wait', '--json']);
         assert.equal(standby.code, 0, standby.stderr);
@@ -78,13 +78,7 @@ describeFarm(
           (h) => h.join() === 'dirb',
           'dirb alone to hold the VIP',
         );
-        await waitFor(() => farm.get(), isRealName, 'a client request through dirb');
-        const macB = await farm.mac('dirb');
-        await waitFor(
-          () => farm.clientNeighbour(),
-          (m) => m === macB,
-          "the client's entry on dirb's MAC",
-        );
+        await expectServedBy(farm, 'dirb');
       });
     });
 

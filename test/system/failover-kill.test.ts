@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { describeFarm, isRealName, waitFor, withDiagnostics } from './support/cluster-farm.ts';
+import {
+  describeFarm,
+  expectServedBy,
+  isRealName,
+  waitFor,
+  withDiagnostics,
+} from './support/cluster-farm.ts';
 
 /**
  * Issue #4 "Done when": two real `webfarm run -c` directors in namespaces, heartbeats over UDP broadcast
@@ -100,13 +106,7 @@ describeFarm(
           (h) => h.join() === 'dirb',
           'dirb alone to hold the VIP',
         );
-        await waitFor(() => farm.get(), isRealName, 'a client request through dirb');
-        const macB = await farm.mac('dirb');
-        await waitFor(
-          () => farm.clientNeighbour(),
-          (m) => m === macB,
-          "the client's entry to hold dirb's MAC",
-        );
+        await expectServedBy(farm, 'dirb');
       });
     });
   },

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { describeFarm, isRealName, waitFor, withDiagnostics } from './support/cluster-farm.ts';
+import {
+  describeFarm,
+  expectServedBy,
+  isRealName,
+  waitFor,
+  withDiagnostics,
+} from './support/cluster-farm.ts';
 
 /**
  * Issue #4 "Done when", the same failover over the serial medium alone (a socat pty pair as the null-modem
@@ -34,13 +40,7 @@ describeFarm(
           (d) => d.peers[0]?.status === 'dead' && d.groups[0]?.owner === 'dirb' && d.groups[0].op === null,
           'dirb to take the group',
         );
-        await waitFor(() => farm.get(), isRealName, 'a client request through dirb');
-        const macB = await farm.mac('dirb');
-        await waitFor(
-          () => farm.clientNeighbour(),
-          (m) => m === macB,
-          "the client's entry on dirb's MAC",
-        );
+        await expectServedBy(farm, 'dirb');
 
         await farm.start('dira');
         await waitFor(

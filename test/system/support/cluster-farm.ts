@@ -394,3 +394,14 @@ export function describeFarm(
     body(farm);
   });
 }
+
+/** The client's requests through the VIP succeed and its neighbour entry for the VIP holds `node`'s MAC. */
+export async function expectServedBy(farm: ClusterFarm, node: Node): Promise<void> {
+  await waitFor(() => farm.get(), isRealName, `a client request through ${node}`);
+  const mac = await farm.mac(node);
+  await waitFor(
+    () => farm.clientNeighbour(),
+    (m) => m === mac,
+    `the client's entry on ${node}'s MAC`,
+  );
+}
