@@ -47,11 +47,13 @@ function blockMainThread(ms: number): void {
 
 test('worker: heartbeats go on while the main thread is blocked for 3 × deadtime', async () => {
   const [pa, pb] = (await reserveUdpPorts(2)) as [number, number];
+  // Subscribe to each worker as soon as it runs: a worker's events have no buffer, and alpha sees beta
+  // while beta's start is still being awaited.
   const a = await HeartbeatWorker.start(config('alpha', pa, pb));
-  const b = await HeartbeatWorker.start(config('beta', pb, pa));
   const la = new EventLog();
-  const lb = new EventLog();
   a.on(la.push);
+  const b = await HeartbeatWorker.start(config('beta', pb, pa));
+  const lb = new EventLog();
   b.on(lb.push);
   try {
     await la.waitFor(is('peer-up', { peer: 'beta' }), 'alpha sees beta');

@@ -53,6 +53,10 @@ export class HeartbeatWorker {
     });
   }
 
+  /**
+   * Events are not buffered: subscribe right after `start()` resolves (in the same continuation). Events
+   * posted after `ready` reach every listener attached by then.
+   */
   on(listener: ClusterListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
