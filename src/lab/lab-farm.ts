@@ -8,6 +8,7 @@ import { adminRequest } from '../admin/client.ts';
 import { brokenConfig, prepareDirectorConfig } from './director-config.ts';
 import { lineFrom } from './child-lines.ts';
 import { Topology } from './netns.ts';
+import { startNullModem } from './null-modem.ts';
 import type { DirectorHost, RealHost, Scenario } from './scenario-schema.ts';
 import { WebServers } from './web-servers.ts';
 
@@ -257,24 +258,7 @@ export class LabFarm {
   }
 
   async #startCable(pair: readonly [string, string]): Promise<void> {
-    const child = this.topo.spawn('sw', [
-      'socat',
-      '-d',
-      '-d',
-      `PTY,link=${join(this.dir, `tty-${pair[0]}`)},raw,echo=0`,
-      `PTY,link=${join(this.dir, `tty-${pair[1]}`)},raw,echo=0`,
-    ]);
-    this.#socat = child;
-    await new Promise<void>((resolve, reject) => {
-      let seen = '';
-      const timer = setTimeout(() => reject(new Error(`socat did not start: ${seen}`)), 5000);
-      child.stderr.on('data', (d: Buffer) => {
-        seen += d.toString();
-        if (seen.includes('starting data transfer loop')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
+    const [a, b] = pair.map((h) => join(this.dir, `tty-${h}`)) as [string, string];
+    this.#socat = await startNullModem(this.topo, 'sw', a, b);
   }
 }

@@ -7,6 +7,7 @@ import { after, before, describe } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { adminRequest } from '../../../src/admin/client.ts';
 import type { ClusterDoc } from '../../../src/admin/routes/cluster.ts';
+import { startNullModem } from '../../../src/lab/null-modem.ts';
 import { lineFrom, netnsUnavailable, Topology } from './netns.ts';
 
 /**
@@ -334,25 +335,7 @@ export class ClusterFarm {
   }
 
   async #startCable(): Promise<void> {
-    const child = this.topo.spawn('sw', [
-      'socat',
-      '-d',
-      '-d',
-      `PTY,link=${this.tty('dira')},raw,echo=0`,
-      `PTY,link=${this.tty('dirb')},raw,echo=0`,
-    ]);
-    this.#socat = child;
-    await new Promise<void>((resolve, reject) => {
-      let seen = '';
-      const timer = setTimeout(() => reject(new Error(`socat did not start: ${seen}`)), 5000);
-      child.stderr.on('data', (d: Buffer) => {
-        seen += d.toString();
-        if (seen.includes('starting data transfer loop')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
+    this.#socat = await startNullModem(this.topo, 'sw', this.tty('dira'), this.tty('dirb'));
   }
 }
 
