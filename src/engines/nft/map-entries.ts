@@ -25,6 +25,15 @@ export function purgeScript(
   return keys.length === 0 ? '' : `delete element ${family} ${table} ${map} { ${keys.join(', ')} }\n`;
 }
 
+/** [key, value] pairs of the first map in `nft -j list map` output. */
+export function mapEntries(objs: ReadonlyArray<Record<string, unknown>>): Array<[unknown, unknown]> {
+  for (const o of objs) {
+    const m = o.map as { elem?: Array<[unknown, unknown]> } | undefined;
+    if (m) return m.elem ?? [];
+  }
+  return [];
+}
+
 /** The keys (element syntax) of the first set in `nft -j list set` output. */
 export function setKeys(objs: ReadonlyArray<Record<string, unknown>>): Set<string> {
   for (const o of objs) {

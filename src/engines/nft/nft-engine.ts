@@ -13,13 +13,13 @@ import {
   parseCounters,
 } from './counters.ts';
 import { type ExecRunner, spawnExec } from './exec-runner.ts';
-import { closingPurgeScript, keyText, purgeScript, setKeys } from './map-entries.ts';
+import { closingPurgeScript, keyText, mapEntries, purgeScript, setKeys } from './map-entries.ts';
 import { isLocalAddress, isLoopback } from './local-real.ts';
 import { IpNetFacts, type NetFacts } from './net-facts.ts';
 import type { NftInput, NftRealView, NftServiceView, NumgenMode } from './nft-model.ts';
 import { NftRunner } from './nft-runner.ts';
 import { type PlanKind, plan } from './plan.ts';
-import { render } from './render.ts';
+import { honoured, render } from './render.ts';
 import type { NftRuleset } from './ruleset.ts';
 import { checkService } from './validate.ts';
 
@@ -528,8 +528,8 @@ export class NftEngine implements Engine {
         if (fell.length > 0) await this.#purgeClosing(cur.n, new Set(fell));
       }
       if (cur.persistence && old.persistence) {
-        const honoured = new Set(cur.reals.filter((r) => isHonoured(cur, r)).map((r) => r.mark));
-        const lost = old.reals.filter((r) => isHonoured(old, r) && !honoured.has(r.mark)).map((r) => r.mark);
+        const kept = new Set(cur.reals.filter((r) => honoured(cur, r)).map((r) => r.mark));
+        const lost = old.reals.filter((r) => honoured(old, r) && !kept.has(r.mark)).map((r) => r.mark);
         if (lost.length > 0) await this.#purgeMap(family, `s${cur.n}_persist`, new Set(lost));
       }
     }
@@ -560,19 +560,7 @@ export class NftEngine implements Engine {
   }
 }
 
-function isHonoured(v: NftServiceView, r: NftRealView): boolean {
-  return r.available && !(v.expireQuiescentTemplate && r.weight === 0);
-}
-
 /** [key, value] pairs of the first map in `nft -j list map` output. */
-function mapEntries(objs: ReadonlyArray<Record<string, unknown>>): Array<[unknown, unknown]> {
-  for (const o of objs) {
-    const m = o.map as { elem?: Array<[unknown, unknown]> } | undefined;
-    if (m) return m.elem ?? [];
-  }
-  return [];
-}
-
 export function createNftEngine(director: Director, opts?: NftEngineOptions): NftEngine {
   return new NftEngine(director, opts);
 }

@@ -244,7 +244,7 @@ function renderService(input: NftInput, s: NftServiceView, sets: NftSetDecl[], c
 }
 
 /** A template to this server is honoured (virtual-service.ts #honours): available, and not quiescent under expire_quiescent_template. */
-function honoured(s: NftServiceView, r: NftRealView): boolean {
+export function honoured(s: NftServiceView, r: NftRealView): boolean {
   return r.available && !(s.expireQuiescentTemplate && r.weight === 0);
 }
 
