@@ -21,11 +21,19 @@ export const systemClock: Clock = {
   setTimeout(fn, ms) {
     const t = setTimeout(fn, ms);
     t.unref();
-    return { cancel: () => clearTimeout(t) };
+    return {
+      cancel() {
+        clearTimeout(t);
+      },
+    };
   },
   setInterval(fn, ms) {
     const t = setInterval(fn, ms);
     t.unref();
-    return { cancel: () => clearInterval(t) };
+    return {
+      cancel() {
+        clearInterval(t);
+      },
+    };
   },
 };

@@ -9,10 +9,13 @@ import { afterConnectFailure } from './connect-retry.ts';
 import type { ProxyContext, Tracked } from './context.ts';
 import { Idle } from './idle.ts';
 import { proxyHeader, unmap } from './proxy-protocol.ts';
-import { Pump } from './pump.ts';
+import { Pump, type PumpOwner } from './pump.ts';
 
 type Scheduled = Extract<Schedule, { ok: true }>;
 type Phase = 'connecting' | 'spliced' | 'done';
+
+const SESSION = Symbol('webfarm.tcp-session');
+type Tagged = Socket & { [SESSION]?: TcpSession };
 
 /**
  * One client TCP connection through the proxy (docs/proxy-engine.md):
@@ -30,14 +33,19 @@ type Phase = 'connecting' | 'spliced' | 'done';
  * Passive health (docs/passive-health.md) gets one outcome per connect attempt: a refused or timed-out
  * connect is a failure; a connected attempt is a failure ('reset') if the real server resets it before
  * sending a byte, else a success, reported at its first byte or when the session ends.
+ *
+ * Per-connection cost: socket listeners are module functions shared by every session, which find their
+ * session through a symbol on the socket; a session allocates no closures for them (class-field arrow
+ * functions also cost an Object.defineProperty each under tsx's keepNames: docs/BENCHMARKS.md).
  */
-export class TcpSession implements Tracked {
+export class TcpSession implements Tracked, PumpOwner {
   readonly #ctx: ProxyContext;
   readonly #svc: VirtualService;
   readonly #client: Socket;
   readonly #flow: Omit<Flow, 'nowMs'>;
   readonly #idle: Idle;
-  readonly #failed = new Set<RealServer>();
+  /** Real servers whose connect failed in this session (allocated on the first failure). */
+  #failed: Set<RealServer> | undefined;
   #phase: Phase = 'connecting';
   #schedule: Scheduled | undefined;
   #attempts = 0;
@@ -67,10 +75,11 @@ export class TcpSession implements Tracked {
       virtualAddress: svc.spec.address,
       virtualPort: svc.spec.port,
     };
-    client.on('data', this.#onEarlyData);
-    client.on('end', this.#onEarlyEnd);
-    client.on('error', this.#onClientError);
-    client.on('close', this.#onClientClose);
+    (client as Tagged)[SESSION] = this;
+    client.on('data', onEarlyData);
+    client.on('end', onEarlyEnd);
+    client.on('error', onClientError);
+    client.on('close', onClientClose);
     ctx.track(this);
     if (client.remoteAddress === undefined) this.#abort(false);
     else this.#attempt();
@@ -100,7 +109,7 @@ export class TcpSession implements Tracked {
     const now = this.#ctx.clock.now();
     const flow: Flow = { ...this.#flow, nowMs: now };
     if (!this.#schedule || this.#svc.spec.connect.redispatch) {
-      const s = this.#svc.schedule(flow, this.#failed.size > 0 ? this.#failed : undefined);
+      const s = this.#svc.schedule(flow, this.#failed);
       if (!s.ok) {
         this.#refuse();
         return;
@@ -116,16 +125,17 @@ export class TcpSession implements Tracked {
     const up = connect({ host: s.dest.address, port: s.dest.port, allowHalfOpen: true, noDelay: true });
     this.#upstream = up;
     this.#upClosed = false;
-    up.once('connect', this.#onConnect);
-    up.on('error', this.#onUpstreamError);
-    up.on('close', this.#onUpstreamClose);
-    this.#connectTimer = this.#ctx.clock.setTimeout(this.#onConnectTimeout, timeoutMs);
+    (up as Tagged)[SESSION] = this;
+    up.once('connect', onUpstreamConnect);
+    up.on('error', onUpstreamError);
+    up.on('close', onUpstreamClose);
+    this.#connectTimer = this.#ctx.clock.setTimeout(() => this.#onConnectTimeout(), timeoutMs);
   }
 
-  #onConnectTimeout = (): void => {
+  #onConnectTimeout(): void {
     this.#connectTimer = undefined;
     this.#connectFailed('connect-timeout');
-  };
+  }
 
   /** The current attempt was refused or timed out: count it, close its Connection, retry or give up. */
   #connectFailed(kind: FailureKind): void {
@@ -140,7 +150,7 @@ export class TcpSession implements Tracked {
     if (conn) {
       conn.dest.connectFailures++;
       this.#ctx.outcomes?.failure(this.#svc, conn.dest, kind);
-      this.#failed.add(conn.dest);
+      (this.#failed ??= new Set()).add(conn.dest);
       conn.close(this.#ctx.clock.now());
     }
     if (this.#phase !== 'connecting') return;
@@ -154,17 +164,21 @@ export class TcpSession implements Tracked {
     this.#abort(true);
   }
 
-  #onEarlyData = (chunk: Buffer): void => {
+  // ── socket events: entry points for this file's shared listeners, not for other callers ────────────
+
+  /** Client bytes while connecting: held for the real server. */
+  earlyData(chunk: Buffer): void {
     this.#pending.push(chunk);
     this.#pendingBytes += chunk.length;
     if (this.#pendingBytes >= this.#ctx.maxPendingBytes) this.#client.pause();
-  };
+  }
 
-  #onEarlyEnd = (): void => {
+  /** Client FIN while connecting: passed on once connected. */
+  earlyEnd(): void {
     this.#inDone = true;
-  };
+  }
 
-  #onConnect = (): void => {
+  upstreamConnected(): void {
     this.#connectTimer?.cancel();
     this.#connectTimer = undefined;
     const up = this.#upstream as Socket;
@@ -181,16 +195,20 @@ export class TcpSession implements Tracked {
       up.write(chunk);
     }
     this.#pending = [];
-    client.off('data', this.#onEarlyData);
-    client.off('end', this.#onEarlyEnd);
-    new Pump(up, client, this.#countOut, this.#onOutEnd).start();
+    client.off('data', onEarlyData);
+    client.off('end', onEarlyEnd);
+    const out = new Pump(up, client, this, false);
+    out.start();
     if (this.#inDone) {
       up.end();
       this.#halfClosed();
     } else {
-      new Pump(client, up, this.#countIn, this.#onInEnd).start();
+      const inbound = new Pump(client, up, this, true);
+      inbound.reverse = out;
+      out.reverse = inbound;
+      inbound.start();
     }
-  };
+  }
 
   #proxied() {
     const c = this.#client;
@@ -205,26 +223,29 @@ export class TcpSession implements Tracked {
 
   // ── spliced ─────────────────────────────────────────────────────────────────────────────────────────
 
-  #countIn = (bytes: number): void => {
+  #countIn(bytes: number): void {
     this.#idle.ticks++;
     (this.#conn as Connection).countIn(bytes);
-  };
+  }
 
-  #countOut = (bytes: number): void => {
+  #countOut(bytes: number): void {
     if (this.#unanswered) this.#verdict(undefined);
     this.#idle.ticks++;
     (this.#conn as Connection).countOut(bytes);
-  };
+  }
 
-  #onInEnd = (): void => {
-    this.#inDone = true;
-    this.#halfClosed();
-  };
+  /** PumpOwner: a chunk relayed in one direction. */
+  pumped(inbound: boolean, bytes: number): void {
+    if (inbound) this.#countIn(bytes);
+    else this.#countOut(bytes);
+  }
 
-  #onOutEnd = (): void => {
-    this.#outDone = true;
+  /** PumpOwner: a FIN passed on in one direction. */
+  pumpEnded(inbound: boolean): void {
+    if (inbound) this.#inDone = true;
+    else this.#outDone = true;
     this.#halfClosed();
-  };
+  }
 
   /** A FIN went through: the entry becomes inactive (FIN_WAIT) and the tcpfin timeout starts now. */
   #halfClosed(): void {
@@ -234,11 +255,11 @@ export class TcpSession implements Tracked {
 
   // ── teardown ────────────────────────────────────────────────────────────────────────────────────────
 
-  #onClientError = (): void => {
+  clientError(): void {
     this.#abort(true);
-  };
+  }
 
-  #onUpstreamError = (err: NodeJS.ErrnoException): void => {
+  upstreamError(err: NodeJS.ErrnoException): void {
     const reset = err.code === 'ECONNRESET' || err.code === 'EPIPE';
     if (reset && this.#conn) this.#conn.dest.resets++;
     if (this.#phase === 'connecting') {
@@ -248,7 +269,7 @@ export class TcpSession implements Tracked {
     }
     if (this.#unanswered) this.#verdict(reset ? 'reset' : undefined);
     this.#abort(true);
-  };
+  }
 
   /** Report the connected attempt's outcome to passive health, once: a failure kind, or success. */
   #verdict(failure: FailureKind | undefined): void {
@@ -260,15 +281,15 @@ export class TcpSession implements Tracked {
     else outcomes.success(this.#svc, dest);
   }
 
-  #onClientClose = (): void => {
+  clientClosed(): void {
     this.#clientClosed = true;
     this.#socketClosed();
-  };
+  }
 
-  #onUpstreamClose = (): void => {
+  upstreamClosed(): void {
     this.#upClosed = true;
     this.#socketClosed();
-  };
+  }
 
   #socketClosed(): void {
     const graceful = this.#phase === 'spliced' && this.#inDone && this.#outDone;
@@ -313,4 +334,27 @@ function discard(s: Socket): void {
   s.removeAllListeners();
   s.on('error', () => {});
   s.destroy();
+}
+
+// Shared socket listeners (`this` is the socket): one set for every session, found through SESSION.
+function onEarlyData(this: Tagged, chunk: Buffer): void {
+  this[SESSION]?.earlyData(chunk);
+}
+function onEarlyEnd(this: Tagged): void {
+  this[SESSION]?.earlyEnd();
+}
+function onClientError(this: Tagged): void {
+  this[SESSION]?.clientError();
+}
+function onClientClose(this: Tagged): void {
+  this[SESSION]?.clientClosed();
+}
+function onUpstreamConnect(this: Tagged): void {
+  this[SESSION]?.upstreamConnected();
+}
+function onUpstreamError(this: Tagged, err: NodeJS.ErrnoException): void {
+  this[SESSION]?.upstreamError(err);
+}
+function onUpstreamClose(this: Tagged): void {
+  this[SESSION]?.upstreamClosed();
 }
