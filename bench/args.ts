@@ -82,6 +82,8 @@ export const USAGE = `usage: npm run bench -- [options]
                        groups: http = keepalive,close; nft = keepalive,close,control (issue #5's figures)
   --only failover      instead: failover time vs keepalived and heartbeat jitter (bench/failover-bench.ts;
                        its options --runs --systems --jitter --connections pass through)
+  --only health        instead: 1,000 health checks a second, checker CPU and RSS (bench/health-scale.ts;
+                       its options --servers --interval-ms --seconds --warmup --baseline pass through)
   --paths LIST         comma list of ${PATHS.join(',')}
                        (default ${DEFAULTS.paths.join(',')}; groups: nft, proxies)
   --connections 50     wrk -c

@@ -1,14 +1,16 @@
 // The benchmark run behind `npm run bench` (bench/bench.ts) and `bench/nft-bench.ts`: direct, HAProxy
 // (1 thread, TCP mode), the webfarm proxy engine and the nft engine (NAT, DR) side by side in one farm of
 // network namespaces, and the nft control plane. See docs/BENCHMARKS.md for what is measured and how.
+import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type BenchOptions, parseArgs, USAGE } from './args.ts';
 import { runControlPhase } from './control-phase.ts';
 import { writeResultsSection } from './doc.ts';
 import { stopAll } from './exec.ts';
-import { failoverArgv } from './failover/args.ts';
+import { failoverArgv, standaloneArgv } from './failover/args.ts';
 import { createFarm, type Farm } from './farm.ts';
 import { busyWarning, loadPoint, machineInfo, roundLoad } from './machine.ts';
 import { ROOT } from './peers.ts';
@@ -24,6 +26,9 @@ export async function main(
   // `--only failover` runs bench/failover-bench.ts with the other options (docs/BENCHMARKS.md "## Failover").
   const failover = failoverArgv(argv);
   if (failover) return (await import('./failover-bench.ts')).main(failover);
+  // `--only health` runs bench/health-scale.ts (docs/BENCHMARKS.md "Health checking at scale").
+  const health = standaloneArgv(argv, 'health');
+  if (health) return runHealthScale(health);
   const parsed = parseArgs(argv);
   if (!parsed.ok) {
     process.stderr.write(`bench: ${parsed.error}\n${USAGE}\n`);
@@ -145,4 +150,11 @@ export function runMain(argv: readonly string[], command?: string): void {
       process.exit(1);
     },
   );
+}
+
+/** The health-checking scale benchmark in its own process (it measures that process's CPU); its exit code. */
+function runHealthScale(args: readonly string[]): number {
+  const script = fileURLToPath(new URL('./health-scale.ts', import.meta.url));
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { stdio: 'inherit' });
+  return r.status ?? 1;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FAILOVER_DEFAULTS, failoverArgv, parseFailoverArgs } from './args.ts';
+import { FAILOVER_DEFAULTS, failoverArgv, parseFailoverArgs, standaloneArgv } from './args.ts';
 
 describe('failover bench arguments', () => {
   it('parses options', () => {
@@ -50,5 +50,11 @@ describe('failover bench arguments', () => {
       [[], undefined],
     ];
     for (const [argv, want] of cases) assert.deepEqual(failoverArgv(argv), want, argv.join(' '));
+  });
+
+  it('--only health is the other standalone benchmark', () => {
+    assert.deepEqual(standaloneArgv(['--only', 'health', '--seconds', '10'], 'health'), ['--seconds', '10']);
+    assert.equal(standaloneArgv(['--only', 'health'], 'failover'), undefined);
+    assert.equal(failoverArgv(['--only=health']), undefined);
   });
 });

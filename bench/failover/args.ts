@@ -61,6 +61,11 @@ export function parseFailoverArgs(argv: readonly string[]): FailoverArgs {
 
 /** The failover benchmark's own argv when bench.ts is asked for `--only failover`, else undefined. */
 export function failoverArgv(argv: readonly string[]): string[] | undefined {
+  return standaloneArgv(argv, 'failover');
+}
+
+/** `--only NAME` for a benchmark that runs on its own (failover, health): the other arguments, else undefined. */
+export function standaloneArgv(argv: readonly string[], name: string): string[] | undefined {
   const out: string[] = [];
   let only: string | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -69,7 +74,7 @@ export function failoverArgv(argv: readonly string[]): string[] | undefined {
     else if (a.startsWith('--only=')) only = a.slice('--only='.length);
     else out.push(a);
   }
-  return only === 'failover' ? out : undefined;
+  return only === name ? out : undefined;
 }
 
 function systems(v: string): System[] {

@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { type Socket, connect } from 'node:net';
 import type { Probe, ProbeFactory, ProbeResult, ProbeSettings } from '../probe.ts';
 import { unusedSettings } from './unused-settings.ts';
 
@@ -26,19 +26,45 @@ export const connectProbe: ProbeFactory = {
 };
 
 function tcpConnect(host: string, port: number, signal: AbortSignal): Promise<ProbeResult> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve({ ok: false, reason: 'aborted before connect' });
-    const socket = connect({ host, port });
-    const done = (r: ProbeResult) => {
-      signal.removeEventListener('abort', onAbort);
-      socket.destroy();
-      resolve(r);
-    };
-    const onAbort = () => done({ ok: false, reason: 'connect timed out' });
-    signal.addEventListener('abort', onAbort, { once: true });
-    socket.once('connect', () => done({ ok: true, detail: 'connected' }));
-    socket.once('error', (e: NodeJS.ErrnoException) =>
-      done({ ok: false, reason: `connect: ${e.code ?? e.message}` }),
-    );
-  });
+  if (signal.aborted) return Promise.resolve({ ok: false, reason: 'aborted before connect' });
+  return new Promise((resolve) => new ConnectAttempt(connect({ host, port }), signal, resolve));
+}
+
+/**
+ * One connect check. Listeners are methods bound once per attempt, not named arrow functions: under tsx
+ * (esbuild keepNames) each named arrow costs an Object.defineProperty, and this runs 1,000 times a second
+ * at scale (docs/BENCHMARKS.md "Health checking at scale").
+ */
+class ConnectAttempt {
+  readonly #socket: Socket;
+  readonly #signal: AbortSignal;
+  readonly #resolve: (r: ProbeResult) => void;
+  readonly #onAbort = this.#aborted.bind(this);
+
+  constructor(socket: Socket, signal: AbortSignal, resolve: (r: ProbeResult) => void) {
+    this.#socket = socket;
+    this.#signal = signal;
+    this.#resolve = resolve;
+    signal.addEventListener('abort', this.#onAbort, { once: true });
+    socket.once('connect', this.#connected.bind(this));
+    socket.once('error', this.#failed.bind(this));
+  }
+
+  #done(r: ProbeResult): void {
+    this.#signal.removeEventListener('abort', this.#onAbort);
+    this.#socket.destroy();
+    this.#resolve(r);
+  }
+
+  #aborted(): void {
+    this.#done({ ok: false, reason: 'connect timed out' });
+  }
+
+  #connected(): void {
+    this.#done({ ok: true, detail: 'connected' });
+  }
+
+  #failed(e: NodeJS.ErrnoException): void {
+    this.#done({ ok: false, reason: `connect: ${e.code ?? e.message}` });
+  }
 }
