@@ -150,7 +150,8 @@ export class TcpSession implements Tracked, PumpOwner {
     if (conn) {
       conn.dest.connectFailures++;
       this.#ctx.outcomes?.failure(this.#svc, conn.dest, kind);
-      (this.#failed ??= new Set()).add(conn.dest);
+      this.#failed ??= new Set();
+      this.#failed.add(conn.dest);
       conn.close(this.#ctx.clock.now());
     }
     if (this.#phase !== 'connecting') return;

@@ -20,6 +20,9 @@ export interface FlowClient {
   readonly onePacket: boolean;
 }
 
+const FLOW = Symbol('webfarm.udp-flow');
+type Tagged = Socket & { [FLOW]?: UdpFlow };
+
 /** Datagrams held while the flow's socket is still connecting (a few microseconds); more are dropped. */
 const MAX_QUEUED = 64;
 
@@ -28,6 +31,10 @@ const MAX_QUEUED = 64;
  * own, so the kernel filters replies to that server. Each datagram is one packet in the counters. The
  * Connection is never established (UDP entries stay inactive, as in LVS) and closes when the flow has
  * been idle for the director's UDP timeout.
+ *
+ * Per-flow cost (one flow per datagram with one-packet scheduling): the socket's listeners are module
+ * functions shared by every flow, found through a symbol on the socket, not arrow-function fields
+ * (docs/architecture.md).
  */
 export class UdpFlow implements Tracked {
   readonly key: string;
@@ -52,10 +59,12 @@ export class UdpFlow implements Tracked {
     this.#idle = new Idle(now);
     conn.expiresMs = now + ctx.director.timeouts.udpMs;
     const dest = conn.dest;
-    this.#sock = literalUdpSocket(addressFamily(dest.address));
-    this.#sock.on('message', this.#onReply);
-    this.#sock.on('error', this.#onError);
-    this.#sock.connect(dest.port, dest.address, this.#onConnected);
+    const sock = literalUdpSocket(addressFamily(dest.address));
+    this.#sock = sock;
+    (sock as Tagged)[FLOW] = this;
+    sock.on('message', onReply);
+    sock.on('error', onError);
+    sock.connect(dest.port, dest.address, (err?: Error) => this.#connected(err));
     ctx.track(this);
   }
 
@@ -88,36 +97,41 @@ export class UdpFlow implements Tracked {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#sock.close(this.#onSockClosed);
+    this.#sock.close(() => this.#sockClosedNow());
     this.#conn.close(this.#ctx.clock.now());
     this.#owner.forget(this);
     this.#ctx.untrack(this);
   }
 
-  #onConnected = (err?: Error): void => {
+  #connected(err: Error | undefined): void {
     const q = this.#queue ?? [];
     this.#queue = undefined;
     if (err) this.close();
     if (this.#closed) return;
     for (const m of q) this.#sock.send(m);
-  };
+  }
 
-  #onReply = (msg: Buffer): void => {
+  /** A reply datagram from the real server (shared listener entry point). */
+  replied(msg: Buffer): void {
     if (this.#closed) return;
     this.#idle.ticks++;
     this.#conn.countOut(msg.length);
     this.#owner.reply(msg, this.#client.address, this.#client.port);
     if (this.#client.onePacket) this.close();
-  };
+  }
 
-  /** ICMP unreachable and the like: drop the flow; the client's next datagram is scheduled afresh. */
-  #onError = (): void => {
-    this.close();
-  };
-
-  #onSockClosed = (): void => {
+  #sockClosedNow(): void {
     this.#sockClosed = true;
     for (const w of this.#waiters) w();
     this.#waiters = [];
-  };
+  }
+}
+
+function onReply(this: Tagged, msg: Buffer): void {
+  this[FLOW]?.replied(msg);
+}
+
+/** ICMP unreachable and the like: drop the flow; the client's next datagram is scheduled afresh. */
+function onError(this: Tagged): void {
+  this[FLOW]?.close();
 }
