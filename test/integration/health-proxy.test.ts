@@ -13,7 +13,10 @@ import { LOOPBACK, until, within } from '../support/net.ts';
 import {
   FAST,
   fetchName,
+  type HttpReal,
+  type HttpRealProcess,
   httpReal,
+  httpRealProcess,
   isFallback,
   isTransition,
   SLACK_MS,
@@ -41,8 +44,15 @@ async function names(port: number, n: number): Promise<string[]> {
   return out;
 }
 
-test('health: a closed HTTP server is quiesced within fall × interval + timeout, gets no traffic, and is restored', async () => {
-  const [a, b] = await Promise.all([httpReal('a'), httpReal('b')]);
+/** A real server the test can take away and bring back on the same port. */
+interface Breakable {
+  readonly port: number;
+  fail(): Promise<void>;
+  restore(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function quiescedAndRestored(a: Breakable, b: Breakable): Promise<void> {
   const farm = await startProxyFarm({ reals: [realAt(a.port), realAt(b.port)] });
   const aId = `${LOOPBACK}:${a.port}`;
   const h = await startHealth(farm.director, plan(farm.svc.id));
@@ -52,7 +62,7 @@ test('health: a closed HTTP server is quiesced within fall × interval + timeout
     assert.deepEqual(new Set(await names(farm.port, 4)), new Set(['a', 'b']));
 
     const from = h.events.length;
-    await a.close();
+    await a.fail();
     const down = await h.waitFor(isTransition(aId, 'down'), `a down within ${BOUND} ms`, BOUND, from);
     assert.match(down.reason ?? '', /ECONNREFUSED|refused/i);
     const ra = farm.svc.findReal(aId);
@@ -67,7 +77,7 @@ test('health: a closed HTTP server is quiesced within fall × interval + timeout
     assert.equal(ra.connectFailures, failuresBefore, 'the proxy never tried the quiesced server');
 
     const fromUp = h.events.length;
-    await a.restart();
+    await a.restore();
     await h.waitFor(isTransition(aId, 'up'), 'a restored', BOUND + 2 * FAST.intervalMs, fromUp);
     assert.equal(ra.weight, 1);
     assert.deepEqual(new Set(await names(farm.port, 4)), new Set(['a', 'b']));
@@ -76,6 +86,24 @@ test('health: a closed HTTP server is quiesced within fall × interval + timeout
     await farm.stop();
     await Promise.all([a.close(), b.close()]);
   }
+}
+
+function inProcess(r: HttpReal): Breakable {
+  return { port: r.port, fail: () => r.close(), restore: () => r.restart(), close: () => r.close() };
+}
+
+function ownProcess(r: HttpRealProcess): Breakable {
+  return { port: r.port, fail: () => r.kill(), restore: () => r.restart(), close: () => r.kill() };
+}
+
+test('health: a closed HTTP server is quiesced within fall × interval + timeout, gets no traffic, and is restored', async () => {
+  const [a, b] = await Promise.all([httpReal('a'), httpReal('b')]);
+  await quiescedAndRestored(inProcess(a), inProcess(b));
+});
+
+test('health: an HTTP server whose process is killed (SIGKILL) is quiesced, gets no traffic, and is restored when started again', async () => {
+  const [a, b] = await Promise.all([httpRealProcess('a'), httpRealProcess('b')]);
+  await quiescedAndRestored(ownProcess(a), ownProcess(b));
 });
 
 test('health: all down brings in the fallback (start once), one back removes it (stop once)', async () => {

@@ -1,6 +1,8 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { get, type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createInterface } from 'node:readline';
 import type { CheckSpec } from '../../src/health/check-spec.ts';
 import { type HealthEvent, HealthSubsystem } from '../../src/health/health-subsystem.ts';
 import type { HealthPlan } from '../../src/health/health-plan.ts';
@@ -58,6 +60,62 @@ export async function httpReal(name: string): Promise<HttpReal> {
       server.listen(real.port, LOOPBACK);
       await once(server, 'listening');
       real.port = (server.address() as AddressInfo).port;
+    },
+  };
+  await real.restart();
+  return real;
+}
+
+/** The child's HTTP server: `/health` → 200 "NAME ok", anything else → NAME; prints its port when listening. */
+const CHILD_SERVER = `
+const http = require('node:http');
+const [name, port] = process.argv.slice(1);
+const s = http.createServer((req, res) => res.writeHead(200).end(req.url === '/health' ? name + ' ok' : name));
+s.keepAliveTimeout = 1;
+s.listen(Number(port), '${LOOPBACK}', () => process.stdout.write(s.address().port + '\\n'));
+`;
+
+/**
+ * An HTTP real server in its own process (the same answers as httpReal with status 200): `kill()` ends it
+ * with SIGKILL by PID, as a crash would; `restart()` starts a new process on the same port.
+ */
+export interface HttpRealProcess {
+  readonly name: string;
+  port: number;
+  kill(): Promise<void>;
+  restart(): Promise<void>;
+}
+
+export async function httpRealProcess(name: string): Promise<HttpRealProcess> {
+  let child: ChildProcess | undefined;
+  const real: HttpRealProcess = {
+    name,
+    port: 0,
+    async kill() {
+      const c = child;
+      child = undefined;
+      if (!c || c.exitCode !== null || c.signalCode !== null) return;
+      const exited = once(c, 'exit');
+      c.kill('SIGKILL');
+      await exited;
+    },
+    async restart() {
+      const c = spawn(process.execPath, ['-e', CHILD_SERVER, name, String(real.port)], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      child = c;
+      const lines = createInterface({ input: c.stdout as NodeJS.ReadableStream });
+      const first = await within(
+        Promise.race([
+          once(lines, 'line') as Promise<[string]>,
+          once(c, 'exit').then(() => {
+            throw new Error(`http real ${name}: the server process exited before listening`);
+          }),
+        ]),
+        `http real ${name} listening`,
+      );
+      lines.close();
+      real.port = Number(first[0]);
     },
   };
   await real.restart();
