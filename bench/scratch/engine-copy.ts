@@ -3,6 +3,7 @@
 // src/engines. Each idea is a named option, enabled per run: scratch-engine:OPT,OPT (compare-variants.ts).
 //   notimer — connect timeout checked by the idle sweeper instead of one Node timer per attempt
 //   hwm     — 256 KiB socket high-water mark instead of Node 20's 16 KiB (fewer pause/resume cycles)
+//   nopeer  — no getpeername: a fixed client address (what a lazily read client address would save)
 // A replacement that no longer matches the engine's text fails loudly.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -45,6 +46,12 @@ const session = patch(
       "sweep(nowMs: number): void {\n    if (this.#phase === 'connecting' && this.#conn && nowMs >= this.#conn.expiresMs) return this.#onConnectTimeout();",
     ],
     ['noDelay: true });', "noDelay: true, ...(SCRATCH_OPTS.has('hwm') ? { highWaterMark: HWM } : {}) });"],
+    [
+      "clientAddress: unmap(client.remoteAddress ?? ''),",
+      "clientAddress: SCRATCH_OPTS.has('nopeer') ? '192.0.2.1' : unmap(client.remoteAddress ?? ''),",
+    ],
+    ['clientPort: client.remotePort ?? 0,', "clientPort: SCRATCH_OPTS.has('nopeer') ? 1 : (client.remotePort ?? 0),"],
+    ['if (client.remoteAddress === undefined)', "if (!SCRATCH_OPTS.has('nopeer') && client.remoteAddress === undefined)"],
   ],
   'tcp-session.ts',
 );
