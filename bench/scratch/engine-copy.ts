@@ -50,8 +50,14 @@ const session = patch(
       "clientAddress: unmap(client.remoteAddress ?? ''),",
       "clientAddress: SCRATCH_OPTS.has('nopeer') ? '192.0.2.1' : unmap(client.remoteAddress ?? ''),",
     ],
-    ['clientPort: client.remotePort ?? 0,', "clientPort: SCRATCH_OPTS.has('nopeer') ? 1 : (client.remotePort ?? 0),"],
-    ['if (client.remoteAddress === undefined)', "if (!SCRATCH_OPTS.has('nopeer') && client.remoteAddress === undefined)"],
+    [
+      'clientPort: client.remotePort ?? 0,',
+      "clientPort: SCRATCH_OPTS.has('nopeer') ? 1 : (client.remotePort ?? 0),",
+    ],
+    [
+      'if (client.remoteAddress === undefined)',
+      "if (!SCRATCH_OPTS.has('nopeer') && client.remoteAddress === undefined)",
+    ],
   ],
   'tcp-session.ts',
 );
