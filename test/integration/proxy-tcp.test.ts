@@ -37,6 +37,29 @@ test('proxy tcp: round trip through one real server, counted both ways', async (
   }
 });
 
+test('proxy tcp over IPv6: client, service and real server on ::1, the client address kept as IPv6', async () => {
+  const echo = await echoServer('::1');
+  const farm = await startProxyFarm({
+    reals: [realAt(echo.port, { address: '::1' })],
+    service: { address: '::1' },
+  });
+  try {
+    const held = await connectTcp(farm.port, '::1');
+    await until(() => farm.svc.connections.size === 1, 'the connection in the table');
+    const [conn] = farm.svc.connections;
+    assert.equal(conn?.clientAddress, '::1');
+    held.destroy();
+    const r = await request(farm.port, 'hello over v6', '::1');
+    assert.equal(r.data.toString(), 'hello over v6');
+    assert.equal(r.error, undefined);
+    await assertDrained(farm);
+    assert.equal(farm.svc.dests[0]!.stats.conns, 2);
+  } finally {
+    await farm.stop();
+    await echo.close();
+  }
+});
+
 test('proxy tcp: rr spreads connections evenly over 3 real servers', async () => {
   const servers = await nameServers(['a', 'b', 'c']);
   const farm = await startProxyFarm({ reals: servers.map((s) => realAt(s.port)) });

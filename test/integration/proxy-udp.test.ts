@@ -32,6 +32,26 @@ test('proxy udp: round trip, counted per datagram, the flow stays inactive', asy
   assert.equal(farm.svc.dests[0]!.inactConns, 0);
 });
 
+test('proxy udp over IPv6: client, service and real server on ::1, counted per datagram', async () => {
+  const echo = await udpEchoServer('::1');
+  const farm = await startProxyFarm({
+    reals: [realAt(echo.port, { address: '::1' })],
+    service: { protocol: 'udp', address: '::1' },
+  });
+  const client = await udpClient('::1');
+  try {
+    assert.equal(await client.ask('six', farm.port), 'six');
+    const d = farm.svc.dests[0]!;
+    assert.deepEqual({ inPkts: d.stats.inPkts, outPkts: d.stats.outPkts }, { inPkts: 1, outPkts: 1 });
+    const [conn] = farm.svc.connections;
+    assert.equal(conn?.clientAddress, '::1');
+  } finally {
+    await client.close();
+    await farm.stop();
+    await echo.close();
+  }
+});
+
 test('proxy udp: a flow sticks to its real server; another client is scheduled on its own', async () => {
   const servers = await nameServers(['a', 'b', 'c']);
   const farm = await startProxyFarm({

@@ -16,7 +16,7 @@ export interface ProxyFarm {
   readonly director: Director;
   readonly engine: ProxyEngine;
   readonly svc: VirtualService;
-  /** The service's port on 127.0.0.1. */
+  /** The service's port (on 127.0.0.1 unless the service's address says otherwise). */
   readonly port: number;
   stop(): Promise<void>;
 }
@@ -39,7 +39,7 @@ export interface FarmOptions {
 export async function startProxyFarm(o: FarmOptions): Promise<ProxyFarm> {
   const director = new Director(systemClock, { ...DEFAULT_TIMEOUTS, ...o.timeouts });
   const host = o.service?.address ?? LOOPBACK;
-  const port = o.service?.protocol === 'udp' ? await freeUdpPort() : await freePort(host);
+  const port = o.service?.protocol === 'udp' ? await freeUdpPort(host) : await freePort(host);
   const svc = director.addService(serviceAt(port, o.service), o.reals);
   const engine = createProxyEngine(director, o.engine);
   await engine.start();

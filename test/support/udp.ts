@@ -11,8 +11,16 @@ export interface UdpPeer {
   close(): Promise<void>;
 }
 
-async function bindPeer(onMessage: (peer: UdpPeer, msg: Buffer, port: number, address: string) => void) {
-  const socket = createSocket('udp4');
+/** 'udp6' for an IPv6 literal, else 'udp4'. */
+function udpType(host: string): 'udp4' | 'udp6' {
+  return host.includes(':') ? 'udp6' : 'udp4';
+}
+
+async function bindPeer(
+  onMessage: (peer: UdpPeer, msg: Buffer, port: number, address: string) => void,
+  host = LOOPBACK,
+) {
+  const socket = createSocket(udpType(host));
   const received: Buffer[] = [];
   const peer: UdpPeer = {
     port: 0,
@@ -24,7 +32,7 @@ async function bindPeer(onMessage: (peer: UdpPeer, msg: Buffer, port: number, ad
     received.push(msg);
     onMessage(peer, msg, rinfo.port, rinfo.address);
   });
-  socket.bind(0, LOOPBACK);
+  socket.bind(0, host);
   await once(socket, 'listening');
   return Object.assign(peer, { port: socket.address().port });
 }
@@ -35,8 +43,8 @@ export function udpNameServer(name: string): Promise<UdpPeer> {
 }
 
 /** Replies to every datagram with the same bytes. */
-export function udpEchoServer(): Promise<UdpPeer> {
-  return bindPeer((p, msg, port, address) => p.socket.send(msg, port, address));
+export function udpEchoServer(host = LOOPBACK): Promise<UdpPeer> {
+  return bindPeer((p, msg, port, address) => p.socket.send(msg, port, address), host);
 }
 
 /** A client socket with a queue of replies. */
@@ -50,8 +58,8 @@ export interface UdpClient {
   close(): Promise<void>;
 }
 
-export async function udpClient(): Promise<UdpClient> {
-  const socket = createSocket('udp4');
+export async function udpClient(host = LOOPBACK): Promise<UdpClient> {
+  const socket = createSocket(udpType(host));
   const inbox: Buffer[] = [];
   const waiting: ((b: Buffer) => void)[] = [];
   socket.on('message', (msg) => {
@@ -59,11 +67,11 @@ export async function udpClient(): Promise<UdpClient> {
     if (w) w(msg);
     else inbox.push(msg);
   });
-  socket.bind(0, LOOPBACK);
+  socket.bind(0, host);
   await once(socket, 'listening');
   const c: UdpClient = {
     port: socket.address().port,
-    send: (msg, port) => socket.send(msg, port, LOOPBACK),
+    send: (msg, port) => socket.send(msg, port, host),
     next: (what = 'a datagram') => {
       const b = inbox.shift();
       if (b) return Promise.resolve(b);
@@ -79,9 +87,9 @@ export async function udpClient(): Promise<UdpClient> {
 }
 
 /** A UDP port nobody is bound to right now on loopback. */
-export async function freeUdpPort(): Promise<number> {
-  const s = createSocket('udp4');
-  s.bind(0, LOOPBACK);
+export async function freeUdpPort(host = LOOPBACK): Promise<number> {
+  const s = createSocket(udpType(host));
+  s.bind(0, host);
   await once(s, 'listening');
   const port = s.address().port;
   await new Promise<void>((r) => s.close(() => r()));
