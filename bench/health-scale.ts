@@ -22,6 +22,7 @@ import { createProbe } from '../src/health/probe-registry.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { silentLogger } from '../src/platform/log.ts';
 import { seededRng } from '../src/platform/random.ts';
+import { wholeNumber } from './flags.ts';
 import { cpuSeconds } from './proc-stats.ts';
 
 const HOST = '127.0.0.1';
@@ -61,10 +62,10 @@ function options(): Options {
     },
   });
   return {
-    servers: Number(values.servers),
-    intervalMs: Number(values['interval-ms']),
-    seconds: Number(values.seconds),
-    warmup: Number(values.warmup),
+    servers: wholeNumber('--servers', values.servers),
+    intervalMs: wholeNumber('--interval-ms', values['interval-ms']),
+    seconds: wholeNumber('--seconds', values.seconds),
+    warmup: wholeNumber('--warmup', values.warmup, 0),
     baseline: values.baseline,
   };
 }
