@@ -26,13 +26,16 @@ interface Backend {
   readonly port: number;
   readonly server: Server;
   requests: number;
+  /** Requests that carried `Connection: close` (the per-request wrk's). */
+  closeRequests: number;
 }
 
 async function backend(name: string): Promise<Backend> {
   const server = createServer();
-  const b: Backend = { name, port: 0, server, requests: 0 };
+  const b: Backend = { name, port: 0, server, requests: 0, closeRequests: 0 };
   server.on('request', (req, res) => {
     b.requests++;
+    if (req.headers.connection === 'close') b.closeRequests++;
     req.resume();
     res.writeHead(200, { 'content-type': 'text/plain' });
     res.end(`hello from ${name}\n`);
@@ -168,6 +171,11 @@ function parseWrk(text: string): { requests: number; socketErrors: number; non2x
   return { requests, socketErrors, non2xx };
 }
 
+/** Connection: close requests served by any backend so far. */
+function closeRequests(): number {
+  return backends.reduce((n, b) => n + b.closeRequests, 0);
+}
+
 test('reload under sustained load (keep-alive and Connection: close): 20 reloads, no request lost', {
   skip: wrkMissing,
 }, async () => {
@@ -183,9 +191,10 @@ test('reload under sustained load (keep-alive and Connection: close): 20 reloads
   const keepAlive = startWrk([]);
   const perRequest = startWrk(['-H', 'Connection: close']);
   try {
+    // Both wrk runs must be under way before the first reload (a loaded machine starts them late).
     await until(
-      () => backends[0]!.requests > 50 && backends[1]!.requests > 50,
-      'wrk traffic through the proxy',
+      () => backends[0]!.requests > 50 && backends[1]!.requests > 50 && closeRequests() > 20,
+      'both wrk runs (keep-alive and Connection: close) through the proxy',
       10_000,
     );
     const conns0 = realB.stats.conns;
@@ -208,7 +217,12 @@ test('reload under sustained load (keep-alive and Connection: close): 20 reloads
     assert.deepEqual(transitions, [], 'no health transition of a kept real server');
     // Load keeps flowing after the last reload, then stop wrk (SIGINT: it prints its summary).
     const mark = backends[1]!.requests;
-    await until(() => backends[1]!.requests > mark + 50, 'traffic after the last reload', 10_000);
+    const closeMark = closeRequests();
+    await until(
+      () => backends[1]!.requests > mark + 50 && closeRequests() > closeMark + 20,
+      'both kinds of traffic after the last reload',
+      10_000,
+    );
   } finally {
     unsubscribe?.();
     keepAlive.child.kill('SIGINT');
